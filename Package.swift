@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "VariationalAutoencoders",
+    products: [
+        .executable(name: "vae", targets: ["vae"]),
+        .library(name: "VAE", targets: ["VAE"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages (installed by `make deps`).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CStb", pkgConfig: "stb", providers: [.apt(["libstb-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The one processor setting the numeric core needs: subnormals flushed to zero.
+        .target(name: "CPUFeatures"),
+        // Numeric core: matrices over BLAS, random numbers, tensor files.
+        .target(name: "NumericCore", dependencies: ["CBLAS", "CPUFeatures"]),
+        // Layers with their gradients.
+        .target(name: "NeuralNetwork", dependencies: ["NumericCore"]),
+        // Gradient-descent optimizers (Keras's Nadam and friends).
+        .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork"]),
+        // Datasets: IDX files (MNIST family) and batching.
+        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"]),
+        // The variational autoencoder: model, losses, training, run folders.
+        .target(name: "VAE", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
+        // Pictures and charts: PNG image grids, SVG line charts.
+        .target(name: "Visualization", dependencies: ["NumericCore", "CStb"]),
+        // The `vae` command line, as a library so tests can drive it.
+        .target(name: "VAECommands", dependencies: [
+            "VAE", "Datasets", "Visualization",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "vae", dependencies: ["VAECommands"]),
+
+        // Helpers the tests share: finite differences, the Keras reference values.
+        .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork"], path: "Tests/TestSupport"),
+        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "VAETests", dependencies: ["VAE", "TestSupport"]),
+        .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "CStb"]),
+        .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "CStb"]),
+    ]
+)

@@ -1,0 +1,3 @@
+#include <stb_image.h>
+#include <stb_image_write.h>
+#include <stb_image_resize.h>

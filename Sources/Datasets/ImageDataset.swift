@@ -1,0 +1,81 @@
+import Foundation
+import NumericCore
+
+/// Images kept as bytes, one after another, with optional class labels.
+///
+/// Keeping bytes (not floats) holds Fashion-MNIST's 70,000 images in 55 MB; a batch is
+/// converted to floats in [0, 1] only when it is needed. A subset shares the storage.
+public struct ImageDataset: Sendable {
+    public let height: Int
+    public let width: Int
+    public let channels: Int
+    /// All images of the underlying collection; this dataset is `first ..< first + count`.
+    private let storage: [UInt8]
+    private let labelStorage: [UInt8]?
+    private let first: Int
+    public let count: Int
+
+    public init(pixels: [UInt8], labels: [UInt8]?, height: Int, width: Int, channels: Int = 1) {
+        let size = height * width * channels
+        precondition(size > 0 && pixels.count % size == 0, "pixels do not divide into \(height)×\(width)×\(channels) images")
+        precondition(labels == nil || labels!.count == pixels.count / size, "one label per image")
+        self.height = height
+        self.width = width
+        self.channels = channels
+        storage = pixels
+        labelStorage = labels
+        first = 0
+        count = pixels.count / size
+    }
+
+    private init(_ parent: ImageDataset, first: Int, count: Int) {
+        height = parent.height
+        width = parent.width
+        channels = parent.channels
+        storage = parent.storage
+        labelStorage = parent.labelStorage
+        self.first = first
+        self.count = count
+    }
+
+    /// Values per image: height × width × channels.
+    public var imageSize: Int { height * width * channels }
+
+    public var hasLabels: Bool { labelStorage != nil }
+
+    public func label(_ index: Int) -> Int? { labelStorage.map { Int($0[first + index]) } }
+
+    /// Images `range` of this dataset, sharing its storage.
+    public func subset(_ range: Range<Int>) -> ImageDataset {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "subset \(range) of \(count) images")
+        return ImageDataset(self, first: first + range.lowerBound, count: range.count)
+    }
+
+    /// The first `limit` images, or all of them.
+    public func prefix(_ limit: Int?) -> ImageDataset {
+        guard let limit, limit < count else { return self }
+        return subset(0..<limit)
+    }
+
+    /// Writes images `indices` into the rows of `batch`, scaled to [0, 1] as x / 255.
+    public func fill(_ batch: Matrix, with indices: some Collection<Int>) {
+        precondition(batch.columns == imageSize, "a batch of \(batch.columns) columns for images of \(imageSize)")
+        batch.setRows(indices.count)
+        let size = imageSize
+        storage.withUnsafeBufferPointer { bytes in
+            for (row, index) in indices.enumerated() {
+                precondition(index >= 0 && index < count, "image \(index) of \(count)")
+                let source = bytes.baseAddress! + (first + index) * size
+                let target = batch.base + row * size
+                for i in 0..<size { target[i] = Float(source[i]) / 255 }
+            }
+        }
+    }
+
+    /// Images `range` as a new matrix.
+    public func matrix(_ range: Range<Int>) -> Matrix {
+        let result = Matrix(rows: range.count, columns: imageSize)
+        fill(result, with: range)
+        return result
+    }
+}

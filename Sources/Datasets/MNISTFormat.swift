@@ -1,0 +1,57 @@
+import Foundation
+import NumericCore
+
+/// A folder holding a dataset in MNIST's layout: `train-images-idx3-ubyte(.gz)`,
+/// `train-labels-idx1-ubyte(.gz)` and the same with `t10k`. Fashion-MNIST, MNIST, KMNIST
+/// and EMNIST are all distributed this way.
+public enum MNISTFormat {
+    /// Where Debian's `dataset-fashion-mnist` package puts Fashion-MNIST.
+    public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
+
+    /// Fashion-MNIST's class names, by label.
+    public static let fashionMNISTClasses = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
+
+    public enum Split: String, Sendable {
+        case train
+        case test = "t10k"
+    }
+
+    /// Loads one split: images and labels, checked against each other.
+    public static func load(_ split: Split, from directory: URL) throws -> ImageDataset {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FileError(path: directory.path, problem: "no such folder; install Fashion-MNIST with `make deps` or pass --data")
+        }
+        let imagesURL = try locate("\(split.rawValue)-images-idx3-ubyte", in: directory)
+        let images = try IDXReader.read(imagesURL)
+        guard images.dimensions.count == 3 else {
+            throw FileError(path: imagesURL.path, problem: "expected 3 dimensions (count, rows, columns), found \(images.dimensions.count)")
+        }
+        let (count, height, width) = (images.dimensions[0], images.dimensions[1], images.dimensions[2])
+        guard count > 0, height > 0, width > 0 else {
+            throw FileError(path: imagesURL.path, problem: "holds no images (\(count)×\(height)×\(width))")
+        }
+        var labels: [UInt8]?
+        if let labelsURL = try? locate("\(split.rawValue)-labels-idx1-ubyte", in: directory) {
+            let read = try IDXReader.read(labelsURL)
+            guard read.dimensions == [count] else {
+                throw FileError(path: labelsURL.path, problem: "holds \(read.dimensions) labels for \(count) images")
+            }
+            labels = read.values
+        }
+        return ImageDataset(pixels: images.values, labels: labels, height: height, width: width)
+    }
+
+    /// The file named `stem`, compressed or not, with either of the usual separators.
+    static func locate(_ stem: String, in directory: URL) throws -> URL {
+        let dotted = stem.replacingOccurrences(of: "-idx", with: ".idx")
+        for name in [stem + ".gz", stem, dotted + ".gz", dotted] {
+            let url = directory.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        throw FileError(path: directory.appendingPathComponent(stem + ".gz").path, problem: "no such file")
+    }
+}

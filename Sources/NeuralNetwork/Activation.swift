@@ -1,0 +1,59 @@
+import Foundation
+import NumericCore
+
+/// The elementwise non-linearity that follows a dense layer's product.
+///
+/// Each case's derivative is written in terms of the layer's *output*, so the layer
+/// keeps one buffer and applies bias, activation and, on the way back, the derivative in
+/// single passes that the compiler vectorises.
+public enum Activation: String, Codable, CaseIterable, Sendable {
+    case linear
+    case relu
+    case tanh
+    case sigmoid
+
+    /// `values[r, c] = f(values[r, c] + bias[c])` over every row.
+    func applyWithBias(_ values: Matrix, bias: Matrix) {
+        let columns = values.columns
+        let b = bias.base
+        for r in 0..<values.rows {
+            let row = values.base + r * columns
+            switch self {
+            case .linear:
+                for c in 0..<columns { row[c] += b[c] }
+            case .relu:
+                for c in 0..<columns { row[c] = max(row[c] + b[c], 0) }
+            case .tanh:
+                for c in 0..<columns { row[c] = tanhf(row[c] + b[c]) }
+            case .sigmoid:
+                for c in 0..<columns { row[c] = logistic(row[c] + b[c]) }
+            }
+        }
+    }
+
+    /// `gradient ⊙= f′`, with f′ computed from the activation's output.
+    func multiplyByDerivative(_ gradient: Matrix, output: Matrix) {
+        let g = gradient.base, y = output.base
+        let count = gradient.count
+        switch self {
+        case .linear:
+            break
+        case .relu:
+            var i = 0
+            while i + 8 <= count {
+                g.store8(g.load8(i).replacing(with: 0, where: y.load8(i) .<= 0), i)
+                i += 8
+            }
+            while i < count { g[i] = y[i] > 0 ? g[i] : 0; i += 1 }
+        case .tanh:
+            for i in 0..<count { g[i] *= 1 - y[i] * y[i] }
+        case .sigmoid:
+            for i in 0..<count { g[i] *= y[i] * (1 - y[i]) }
+        }
+    }
+}
+
+/// The logistic function, written so that neither branch overflows.
+@inlinable public func logistic(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x))
+}

@@ -1,0 +1,75 @@
+import NumericCore
+
+/// A fully connected layer, `y = f(x · W + b)`, laid out as Keras lays it out:
+/// the kernel `W` is [inputs, outputs], so weights move between the two unchanged.
+public final class Dense: Layer {
+    public let inputSize: Int
+    public let outputSize: Int
+    public let activation: Activation
+    public let kernel: Parameter
+    public let bias: Parameter
+
+    private var output: BatchBuffer
+    private var inputGradient: BatchBuffer
+    private var lastInput: Matrix?
+
+    /// A layer with Keras's default initialisation: Glorot-uniform kernel, zero bias.
+    public init<G: RandomNumberGenerator>(
+        _ inputSize: Int, _ outputSize: Int, activation: Activation = .linear,
+        name: String = "dense", generator: inout G
+    ) {
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        self.activation = activation
+        let weights = Matrix(rows: inputSize, columns: outputSize)
+        weights.fillGlorotUniform(using: &generator)
+        kernel = Parameter(name: name + ".kernel", value: weights)
+        bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: outputSize))
+        output = BatchBuffer(columns: outputSize)
+        inputGradient = BatchBuffer(columns: inputSize)
+    }
+
+    public var parameters: [Parameter] { [kernel, bias] }
+
+    public func forward(_ input: Matrix) -> Matrix {
+        precondition(input.columns == inputSize, "Dense(\(inputSize)→\(outputSize)) got \(input.columns) inputs")
+        lastInput = input
+        let y = output.withRows(input.rows)
+        Matrix.multiply(input, kernel.value, into: y)
+        activation.applyWithBias(y, bias: bias.value)
+        return y
+    }
+
+    public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix? {
+        guard let input = lastInput, let y = output.matrix else {
+            preconditionFailure("Dense.backward called before forward")
+        }
+        activation.multiplyByDerivative(outputGradient, output: y)
+        // dW = xᵀ · dy,  db = Σ_rows dy,  dx = dy · Wᵀ
+        Matrix.multiply(input, outputGradient, into: kernel.gradient, transposeA: true)
+        outputGradient.sumRows(into: bias.gradient)
+        guard needsInputGradient else { return nil }
+        let dx = inputGradient.withRows(outputGradient.rows)
+        Matrix.multiply(outputGradient, kernel.value, into: dx, transposeB: true)
+        return dx
+    }
+}
+
+extension Matrix {
+    /// Keras's `glorot_uniform`: U(−l, l) with l = √(6 / (fan in + fan out)).
+    public func fillGlorotUniform<G: RandomNumberGenerator>(using generator: inout G) {
+        let limit = (6 / Float(rows + columns)).squareRoot()
+        fillUniform(from: -limit, to: limit, using: &generator)
+    }
+
+    /// `result[0, c] = Σ_r self[r, c]`: a bias gradient.
+    public func sumRows(into result: Matrix) {
+        precondition(result.columns == columns && result.rows == 1)
+        let sum = result.base
+        sum.update(repeating: 0, count: columns)
+        for r in 0..<rows {
+            let row = base + r * columns
+            for c in 0..<columns { sum[c] += row[c] }
+        }
+    }
+}

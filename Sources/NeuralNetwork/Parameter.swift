@@ -1,0 +1,20 @@
+import NumericCore
+
+/// A trainable tensor and the gradient of the loss with respect to it.
+///
+/// Layers own their parameters; optimizers see only this list, so any layer works with
+/// any optimizer. The name is the one written to weight files (`encoder.dense1.kernel`).
+public final class Parameter {
+    public var name: String
+    public let value: Matrix
+    public let gradient: Matrix
+
+    public init(name: String, value: Matrix) {
+        self.name = name
+        self.value = value
+        self.gradient = Matrix(rows: value.rows, columns: value.columns)
+    }
+
+    /// The shape written to files: a bias is a vector, a kernel a matrix.
+    public var shape: [Int] { value.rows == 1 && name.hasSuffix("bias") ? [value.columns] : [value.rows, value.columns] }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A file problem worth telling the user about: what went wrong and with which file.
+public struct FileError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let problem: String
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String { "\(path): \(problem)" }
+}
+
+/// Writes files so that a reader sees either the old file or the complete new one.
+///
+/// The bytes go to a temporary file beside the target, are flushed to the disk, and the
+/// temporary is renamed over the target: a crash, a full disk or a power cut at any instant
+/// leaves the previous version intact and no half-written file under the real name.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let path = url.path
+        let directory = url.deletingLastPathComponent().path
+        let temporary = directory + "/." + url.lastPathComponent + ".partial-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError(path: path, problem: "cannot write: \(systemMessage())") }
+        var failure: String?
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = systemMessage()
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fsync(descriptor) != 0 { failure = systemMessage() }
+        if close(descriptor) != 0, failure == nil { failure = systemMessage() }
+        if let failure {
+            unlink(temporary)
+            throw FileError(path: path, problem: "cannot write: \(failure)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let message = systemMessage()
+            unlink(temporary)
+            throw FileError(path: path, problem: "cannot replace: \(message)")
+        }
+        // Make the rename itself durable.
+        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
+    }
+
+    public static func write(_ text: String, to url: URL) throws {
+        try write(Data(text.utf8), to: url)
+    }
+
+    private static func systemMessage() -> String { String(cString: strerror(errno)) }
+}
+
+/// Reads a whole file, turning Foundation's errors into one that names the file plainly.
+public func readFile(_ url: URL) throws -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        throw FileError(path: url.path, problem: "no such file")
+    }
+    if isDirectory.boolValue { throw FileError(path: url.path, problem: "is a folder, not a file") }
+    do {
+        return try Data(contentsOf: url)
+    } catch {
+        throw FileError(path: url.path, problem: "cannot read: \(error.localizedDescription)")
+    }
+}

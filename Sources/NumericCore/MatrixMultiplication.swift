@@ -1,0 +1,52 @@
+import CBLAS
+
+/// Matrix products through BLAS's `sgemm`: every heavy line of a training step ends here.
+extension Matrix {
+    /// `result = alpha · op(a) · op(b) + beta · result`, where `op` transposes when asked.
+    ///
+    /// The result keeps its storage; its row count is set to the product's. With
+    /// `beta = 1` the product is added to what `result` holds, which is how gradients
+    /// of shared inputs accumulate without a temporary.
+    public static func multiply(
+        _ a: Matrix, _ b: Matrix, into result: Matrix,
+        transposeA: Bool = false, transposeB: Bool = false, alpha: Float = 1, beta: Float = 0
+    ) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let kB = transposeB ? b.columns : b.rows
+        let n = transposeB ? b.rows : b.columns
+        precondition(k == kB, "cannot multiply \(m)×\(k) by \(kB)×\(n)")
+        precondition(result.columns == n, "the product has \(n) columns, the result \(result.columns)")
+        result.setRows(m)
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { result.fill(with: 0) } else { for i in result.buffer.indices { result.base[i] *= beta } }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a.base, Int32(a.columns),
+            b.base, Int32(b.columns),
+            beta, result.base, Int32(result.columns))
+    }
+}
+
+/// The number of threads OpenBLAS uses for a product.
+public enum BLASThreads {
+    public static var count: Int { Int(openblas_get_num_threads()) }
+    public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+}
+
+import CPUFeatures
+
+/// Processor settings for training.
+public enum FloatingPointEnvironment {
+    /// Flushes subnormal numbers to zero on the calling thread, as TensorFlow does on the CPU.
+    /// Without it, steps slow down as training goes on and gradients shrink into the
+    /// subnormal range. Returns whether the processor supports it.
+    @discardableResult
+    public static func flushSubnormalsToZero() -> Bool { vae_flush_subnormals_to_zero() != 0 }
+}

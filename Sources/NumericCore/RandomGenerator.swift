@@ -1,0 +1,70 @@
+import Foundation
+
+/// A small, fast, seedable generator (xoshiro256**), so that a seed fixes a whole run.
+///
+/// Swift's `SystemRandomNumberGenerator` cannot be seeded; this one can, and its state
+/// is four integers that a checkpoint can store.
+public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendable {
+    public private(set) var state: [UInt64]
+
+    public init(seed: UInt64) {
+        // SplitMix64 spreads the seed over the four words, as the xoshiro authors advise.
+        var mix = seed
+        func splitMix() -> UInt64 {
+            mix &+= 0x9E37_79B9_7F4A_7C15
+            var z = mix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = [splitMix(), splitMix(), splitMix(), splitMix()]
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotate(state[1] &* 5, 7) &* 9
+        let t = state[1] << 17
+        state[2] ^= state[0]
+        state[3] ^= state[1]
+        state[1] ^= state[2]
+        state[0] ^= state[3]
+        state[2] ^= t
+        state[3] = rotate(state[3], 45)
+        return result
+    }
+
+    /// An independent generator for another purpose (validation noise, sampling), derived
+    /// from this one's next output so that one seed still fixes everything.
+    public mutating func fork() -> SeededGenerator { SeededGenerator(seed: next()) }
+
+    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+extension RandomNumberGenerator {
+    /// A uniform `Float` in [0, 1) from the top 24 bits, so every value is exact.
+    @inlinable public mutating func nextUnitFloat() -> Float {
+        Float(next() >> 40) * (1.0 / 16_777_216.0)
+    }
+
+    /// A standard normal value, by the Box–Muller transform in double precision.
+    public mutating func nextNormal() -> Float {
+        let u1 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+        let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+        let radius = (-2.0 * log(1.0 - u1)).squareRoot()
+        return Float(radius * cos(2.0 * Double.pi * u2))
+    }
+}
+
+extension Matrix {
+    /// Fills the elements in use with standard normal values.
+    public func fillNormal<G: RandomNumberGenerator>(using generator: inout G) {
+        let values = buffer
+        for i in values.indices { values[i] = generator.nextNormal() }
+    }
+
+    /// Fills the elements in use with values uniform on [low, high).
+    public func fillUniform<G: RandomNumberGenerator>(from low: Float, to high: Float, using generator: inout G) {
+        let values = buffer
+        let width = high - low
+        for i in values.indices { values[i] = low + width * generator.nextUnitFloat() }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import NumericCore
+import NeuralNetwork
+
+/// Adam with Nesterov momentum, exactly as Keras 3 computes it.
+///
+/// Keras's variant warms the momentum up over the first few hundred steps:
+/// μₜ = β₁ (1 − ½ · 0.96ᵗ), and the bias correction uses the running product of the μ's
+/// rather than β₁ᵗ. All scalars are computed in float32, as Keras does, so the weights
+/// agree with Keras's to rounding.
+public final class Nadam: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public private(set) var iterations = 0
+    /// Π μ₁…μₜ, Keras's `_u_product`.
+    public private(set) var momentumProduct: Float = 1
+    private let moments: Moments
+
+    public init(_ parameters: [Parameter], learningRate: Float = 0.001,
+                beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        moments = Moments(parameters)
+    }
+
+    /// μₜ for step t (counted from 1).
+    func momentum(atStep t: Int) -> Float {
+        beta1 * (1 - 0.5 * powf(0.96, Float(t)))
+    }
+
+    public func step() {
+        let t = iterations + 1
+        let momentumNow = momentum(atStep: t)
+        let momentumNext = momentum(atStep: t + 1)
+        momentumProduct *= momentumNow
+        let productNext = momentumProduct * momentumNext
+        // m̂ = μₜ₊₁ m / (1 − Πₜ₊₁) + (1 − μₜ) g / (1 − Πₜ);  v̂ = v / (1 − β₂ᵗ)
+        let momentumWeight = momentumNext / (1 - productNext)
+        let gradientWeight = (1 - momentumNow) / (1 - momentumProduct)
+        let secondCorrection = 1 - powf(beta2, Float(t))
+        let (rate, oneMinusBeta1, oneMinusBeta2, epsilon) = (learningRate, 1 - beta1, 1 - beta2, self.epsilon)
+        for (index, parameter) in parameters.enumerated() {
+            let w = parameter.value.base, g = parameter.gradient.base
+            let m = moments.first[index].base, v = moments.second[index].base
+            let count = parameter.value.count
+            var i = 0
+            while i + 8 <= count {
+                let gradient = g.load8(i)
+                let mi = m.load8(i) + (gradient - m.load8(i)) * oneMinusBeta1
+                let vi = v.load8(i) + (gradient * gradient - v.load8(i)) * oneMinusBeta2
+                let mHat = momentumWeight * mi + gradientWeight * gradient
+                let vHat = vi / secondCorrection
+                m.store8(mi, i)
+                v.store8(vi, i)
+                w.store8(w.load8(i) - mHat * rate / (vHat.squareRoot() + epsilon), i)
+                i += 8
+            }
+            while i < count {
+                let gradient = g[i]
+                m[i] += (gradient - m[i]) * oneMinusBeta1
+                v[i] += (gradient * gradient - v[i]) * oneMinusBeta2
+                let mHat = momentumWeight * m[i] + gradientWeight * gradient
+                let vHat = v[i] / secondCorrection
+                w[i] -= mHat * rate / (vHat.squareRoot() + epsilon)
+                i += 1
+            }
+        }
+        iterations = t
+    }
+
+    public var state: [String: SafeTensors.Tensor] {
+        moments.state(parameters, scalars: ["iterations": Float(iterations), "momentum_product": momentumProduct])
+    }
+
+    public func restore(_ state: [String: SafeTensors.Tensor]) throws {
+        try moments.restore(state, parameters)
+        iterations = Int(try scalar("iterations", in: state))
+        momentumProduct = try scalar("momentum_product", in: state)
+    }
+}

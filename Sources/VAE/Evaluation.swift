@@ -1,0 +1,60 @@
+import Datasets
+import NumericCore
+
+/// Sums of batch losses, weighted by batch size, as Keras averages a metric over an epoch.
+public struct LossAverage: Sendable {
+    private var sums = (total: 0.0, reconstruction: 0.0, latent: 0.0, divergence: 0.0)
+    public private(set) var count = 0
+
+    public init() {}
+
+    public mutating func add(_ loss: LossBreakdown, images: Int) {
+        let weight = Double(images)
+        sums.total += Double(loss.total) * weight
+        sums.reconstruction += Double(loss.reconstruction) * weight
+        sums.latent += Double(loss.latent) * weight
+        sums.divergence += Double(loss.divergence) * weight
+        count += images
+    }
+
+    public var mean: LossBreakdown {
+        let n = Double(max(count, 1))
+        return LossBreakdown(total: Float(sums.total / n), reconstruction: Float(sums.reconstruction / n),
+                             latent: Float(sums.latent / n), divergence: Float(sums.divergence / n))
+    }
+}
+
+extension VariationalAutoencoder {
+    /// The loss over a whole dataset, with codings sampled as in training (Keras's
+    /// `evaluate` and `val_loss` sample too), in batches of `batchSize`.
+    public func averageLoss(on dataset: ImageDataset, batchSize: Int, generator: inout SeededGenerator) -> LossBreakdown {
+        let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        let noise = Matrix(rows: 0, columns: configuration.codingSize, rowCapacity: batchSize)
+        var average = LossAverage()
+        for start in stride(from: 0, to: dataset.count, by: batchSize) {
+            let range = start..<min(start + batchSize, dataset.count)
+            dataset.fill(batch, with: range)
+            noise.setRows(range.count)
+            noise.fillNormal(using: &generator)
+            average.add(loss(images: batch, noise: noise), images: range.count)
+        }
+        return average.mean
+    }
+
+    /// Mean squared error per image (summed over pixels) of reconstructions from the mean
+    /// codings: how much of each image the model keeps, free of sampling noise.
+    public func reconstructionError(on dataset: ImageDataset, batchSize: Int) -> Float {
+        let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        var total = 0.0
+        for start in stride(from: 0, to: dataset.count, by: batchSize) {
+            let range = start..<min(start + batchSize, dataset.count)
+            dataset.fill(batch, with: range)
+            let output = reconstruct(batch)
+            for r in 0..<range.count {
+                total += Double(Reductions.squaredDistance(output.base + r * output.columns,
+                                                           batch.base + r * batch.columns, count: batch.columns))
+            }
+        }
+        return Float(total / Double(max(dataset.count, 1)))
+    }
+}

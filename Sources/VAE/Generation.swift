@@ -1,0 +1,46 @@
+import NumericCore
+
+/// Distributions to draw codings from when generating images.
+public enum Prior: String, Codable, CaseIterable, Sendable {
+    /// N(0, I), the prior the latent loss pulls the codings towards.
+    case gaussian
+    /// U(−1, 1) in every dimension, the assignment's alternative.
+    case uniform
+}
+
+/// Codings to decode: random draws, a line along one axis, a path between two codings.
+public enum Codings {
+    public static func random(count: Int, size: Int, prior: Prior = .gaussian,
+                              generator: inout SeededGenerator) -> Matrix {
+        let codings = Matrix(rows: count, columns: size)
+        switch prior {
+        case .gaussian: codings.fillNormal(using: &generator)
+        case .uniform: codings.fillUniform(from: -1, to: 1, using: &generator)
+        }
+        return codings
+    }
+
+    /// `steps` codings with dimension `axis` going evenly from `start` to `end`, the others 0:
+    /// the book's `codings[:, 3] = np.linspace(-0.8, 0.8, 7)`.
+    public static func alongAxis(_ axis: Int, from start: Float, to end: Float, steps: Int, size: Int) -> Matrix {
+        precondition(axis >= 0 && axis < size, "axis \(axis) of a \(size)-dimensional coding")
+        let codings = Matrix(rows: steps, columns: size)
+        for step in 0..<steps { codings[step, axis] = linearStep(step, of: steps, from: start, to: end) }
+        return codings
+    }
+
+    /// `steps` codings on the straight line from `start` to `end` (both included).
+    public static func between(_ start: [Float], _ end: [Float], steps: Int) -> Matrix {
+        precondition(start.count == end.count)
+        let codings = Matrix(rows: steps, columns: start.count)
+        for step in 0..<steps {
+            let t = linearStep(step, of: steps, from: 0, to: 1)
+            for i in 0..<start.count { codings[step, i] = start[i] + t * (end[i] - start[i]) }
+        }
+        return codings
+    }
+
+    static func linearStep(_ step: Int, of steps: Int, from start: Float, to end: Float) -> Float {
+        steps == 1 ? start : start + (end - start) * Float(step) / Float(steps - 1)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Datasets
+import NumericCore
+import Optimizers
+
+/// One epoch's numbers, one row of `history.csv`.
+public struct EpochRecord: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var loss: LossBreakdown
+    public var validation: LossBreakdown?
+    public var seconds: Double
+}
+
+
+/// Where training is within an epoch, for a progress bar.
+public struct StepProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var step: Int
+    public var steps: Int
+    /// The running mean loss of the epoch so far.
+    public var loss: Float
+    public var elapsed: Double
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case diverged(epoch: Int, step: Int, loss: Float)
+
+    public var description: String {
+        switch self {
+        case let .diverged(epoch, step, loss):
+            "the loss became \(loss) at epoch \(epoch), step \(step); try a smaller --learning-rate"
+        }
+    }
+}
+
+/// Runs the book's `fit`: shuffled mini-batches, one optimizer step each, then the
+/// validation loss. Every buffer is made here once; an epoch allocates nothing else.
+public final class Trainer {
+    public let model: VariationalAutoencoder
+    public let optimizer: any Optimizer
+    public let training: ImageDataset
+    public let validation: ImageDataset?
+    public let options: TrainingOptions
+    /// Drives shuffling and the sampling noise of training.
+    public private(set) var generator: SeededGenerator
+    /// Drives the noise of validation, apart so that validating never changes training.
+    public private(set) var validationGenerator: SeededGenerator
+    public private(set) var history: [EpochRecord] = []
+
+    private var order: [Int]
+    private let batch: Matrix
+    private let noise: Matrix
+
+    public init(model: VariationalAutoencoder, training: ImageDataset, validation: ImageDataset?,
+                options: TrainingOptions, generator: SeededGenerator) {
+        self.model = model
+        self.training = training
+        self.validation = validation.flatMap { $0.count > 0 ? $0 : nil }
+        self.options = options
+        self.generator = generator
+        validationGenerator = self.generator.fork()
+        optimizer = options.optimizer.make(for: model.parameters, learningRate: options.learningRate)
+        order = Array(0..<training.count)
+        batch = Matrix(rows: 0, columns: training.imageSize, rowCapacity: options.batchSize)
+        noise = Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: options.batchSize)
+    }
+
+    /// Steps per epoch; the last batch may be smaller.
+    public var stepsPerEpoch: Int { (training.count + options.batchSize - 1) / options.batchSize }
+
+    /// Trains one epoch, then measures the validation loss.
+    @discardableResult
+    public func trainEpoch(progress: ((StepProgress) -> Void)? = nil) throws -> EpochRecord {
+        let epoch = history.count + 1
+        let start = Date()
+        shuffle()
+        var average = LossAverage()
+        let steps = stepsPerEpoch
+        for step in 0..<steps {
+            let range = (step * options.batchSize)..<min((step + 1) * options.batchSize, training.count)
+            training.fill(batch, with: order[range])
+            noise.setRows(range.count)
+            noise.fillNormal(using: &generator)
+            let loss = model.computeGradients(images: batch, noise: noise)
+            guard loss.total.isFinite else { throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: loss.total) }
+            optimizer.step()
+            average.add(loss, images: range.count)
+            progress?(StepProgress(epoch: epoch, epochs: options.epochs, step: step + 1, steps: steps,
+                                   loss: average.mean.total, elapsed: Date().timeIntervalSince(start)))
+        }
+        let validationLoss = validation.map {
+            model.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
+        }
+        let record = EpochRecord(epoch: epoch, loss: average.mean, validation: validationLoss,
+                                 seconds: Date().timeIntervalSince(start))
+        history.append(record)
+        return record
+    }
+
+    /// Fisher–Yates, written out so the order depends only on the seed, not on the
+    /// standard library's version.
+    private func shuffle() {
+        for i in stride(from: order.count - 1, to: 0, by: -1) {
+            let j = Int(generator.next() % UInt64(i + 1))
+            order.swapAt(i, j)
+        }
+    }
+}

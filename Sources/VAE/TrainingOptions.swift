@@ -1,0 +1,39 @@
+import Optimizers
+
+/// How a model is trained: the book's `fit` call and the seed that fixes it.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var optimizer: OptimizerKind
+    public var seed: UInt64
+    /// Images held out from the end of the training set to validate on (the book: 5,000).
+    public var validationCount: Int
+    /// Train on the first `limit` training images only, for quick tries.
+    public var limit: Int?
+
+    public init(epochs: Int = 25, batchSize: Int = 128, learningRate: Float = 0.001,
+                optimizer: OptimizerKind = .nadam, seed: UInt64 = 42, validationCount: Int = 5000,
+                limit: Int? = nil) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.optimizer = optimizer
+        self.seed = seed
+        self.validationCount = validationCount
+        self.limit = limit
+    }
+
+    /// The book's `fit(X_train, X_train, epochs=25, batch_size=128)` with Nadam's defaults.
+    public static let book = TrainingOptions()
+
+    public func validate() throws(ConfigurationError) {
+        if epochs <= 0 { throw ConfigurationError("--epochs must be at least 1, not \(epochs)") }
+        if batchSize <= 0 { throw ConfigurationError("--batch-size must be at least 1, not \(batchSize)") }
+        if !(learningRate > 0) || !learningRate.isFinite {
+            throw ConfigurationError("--learning-rate must be a positive number, not \(learningRate)")
+        }
+        if validationCount < 0 { throw ConfigurationError("--validation must not be negative, not \(validationCount)") }
+        if let limit, limit <= 0 { throw ConfigurationError("--limit must be at least 1, not \(limit)") }
+    }
+}

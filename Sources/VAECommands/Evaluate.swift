@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import NumericCore
+import VAE
+
+/// `vae evaluate`: the run's numbers on the test set.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure a trained model on the test images.")
+
+    @OptionGroup var runOption: RunOption
+    @Option(help: "The dataset folder (default: the run's).") var data: String?
+    @Option(help: "The seed of the sampling noise.") var seed: UInt64 = 0
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    struct Report: Codable {
+        var images: Int
+        /// The loss in the units training reports (the book's: MSE per pixel + KL / 784).
+        var loss: Float
+        var reconstruction: Float
+        var latent: Float
+        /// KL divergence from the encoder's distribution to N(0, I), nats per image.
+        var klDivergence: Float
+        /// Σ over pixels of the squared error of the reconstruction from the mean coding, per image.
+        var squaredErrorPerImage: Float
+        var squaredErrorPerPixel: Float
+    }
+
+    func run() throws {
+        let folder = RunFolder(path: runOption.run)
+        let (model, configuration) = try folder.loadModel()
+        let test = try DataSplits.testImages(of: configuration, override: data)
+        var generator = SeededGenerator(seed: seed)
+        let batchSize = configuration.training.batchSize
+        let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
+        let squaredError = model.reconstructionError(on: test, batchSize: batchSize)
+        let report = Report(images: test.count, loss: loss.total, reconstruction: loss.reconstruction,
+                            latent: loss.latent, klDivergence: loss.divergence, squaredErrorPerImage: squaredError,
+                            squaredErrorPerPixel: squaredError / Float(test.imageSize))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.line(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        Console.line("Test set: \(report.images) images, run \(folder.url.path)")
+        for (name, value) in [
+            ("loss (training units)", report.loss),
+            ("  reconstruction", report.reconstruction),
+            ("  latent", report.latent),
+            ("KL divergence (nats/image)", report.klDivergence),
+            ("squared error from mean coding (per image)", report.squaredErrorPerImage),
+            ("squared error from mean coding (per pixel)", report.squaredErrorPerPixel),
+        ] {
+            Console.line(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%.5f", value))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import NumericCore
+import VAE
+
+/// `vae reconstruct`: test images above, their reconstructions below.
+struct Reconstruct: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show test images above their reconstructions from the mean coding.")
+
+    @OptionGroup var runOption: RunOption
+    @Option(help: "How many test images.") var count = 10
+    @Option(help: "The first test image.") var start = 0
+    @Option(help: "The dataset folder (default: the run's).") var data: String?
+    @Option(help: "The PNG file to write (default: reconstructions.png in the run folder).") var out: String?
+
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("--count must be at least 1") }
+    }
+
+    func run() throws {
+        let folder = RunFolder(path: runOption.run)
+        let (model, configuration) = try folder.loadModel()
+        let test = try DataSplits.testImages(of: configuration, override: data)
+        guard start >= 0, start + count <= test.count else {
+            throw ConfigurationError("test images \(start)..<\(start + count) are outside the \(test.count) test images")
+        }
+        let originals = test.matrix(start..<(start + count))
+        let reconstructions = model.reconstruct(originals)
+        let both = Matrix(rows: 2 * count, columns: test.imageSize)
+        both.base.update(from: originals.base, count: originals.count)
+        (both.base + originals.count).update(from: reconstructions.base, count: reconstructions.count)
+        let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("reconstructions.png")
+        try Figures.grid(for: configuration.model, columns: count).write(both, to: url)
+        Console.line("Wrote \(count) test images and their reconstructions to \(url.path)")
+    }
+}

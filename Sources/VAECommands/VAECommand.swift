@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// `vae`: train, sample and study variational autoencoders on images.
+public struct VAECommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "vae",
+        abstract: "Train, sample and study variational autoencoders on images.",
+        discussion: """
+        `vae train` with no options reproduces the VAE of Géron's "Hands-On Machine Learning", \
+        chapter 17, on Fashion-MNIST, and writes a run folder that every other command reopens.
+        """,
+        subcommands: [Train.self, Sample.self, Interpolate.self, Reconstruct.self, Evaluate.self])
+
+    public init() {}
+}
+
+/// The option every command that reads a finished run takes.
+struct RunOption: ParsableArguments {
+    @Option(name: .long, help: "The run folder written by `vae train`.")
+    var run: String
+}

@@ -1,0 +1,3 @@
+import VAECommands
+
+VAECommand.main()

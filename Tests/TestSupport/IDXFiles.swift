@@ -1,0 +1,69 @@
+import Foundation
+
+/// Writes small datasets in MNIST's IDX layout, so tests need no download.
+public enum IDXFiles {
+    /// The bytes of an unsigned-byte IDX file.
+    public static func bytes(dimensions: [Int], values: [UInt8]) -> Data {
+        var data = Data([0, 0, 0x08, UInt8(dimensions.count)])
+        for size in dimensions {
+            data.append(contentsOf: [UInt8(size >> 24 & 255), UInt8(size >> 16 & 255), UInt8(size >> 8 & 255), UInt8(size & 255)])
+        }
+        data.append(contentsOf: values)
+        return data
+    }
+
+    /// Gzip-compresses `data` with the system's gzip.
+    public static func gzip(_ data: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return compressed
+    }
+
+    /// A new temporary folder.
+    public static func temporaryFolder(_ name: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A folder with a small MNIST-like dataset: `train` and `test` images of `side`×`side`
+    /// pixels, gzip-compressed. Each image is a bright square whose place and size follow
+    /// its label, so a model has something to learn.
+    public static func makeDataset(train: Int, test: Int, side: Int = 8, seed: UInt64 = 1) throws -> URL {
+        let folder = temporaryFolder("idx")
+        var state = seed
+        func random() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        for (stem, count) in [("train", train), ("t10k", test)] {
+            var pixels: [UInt8] = []
+            var labels: [UInt8] = []
+            for _ in 0..<count {
+                let label = random() % 10
+                let top = label % 3, left = label / 3 % 3, size = side / 2
+                for y in 0..<side {
+                    for x in 0..<side {
+                        let inside = y >= top && y < top + size && x >= left && x < left + size
+                        pixels.append(UInt8(inside ? 200 + random() % 56 : random() % 30))
+                    }
+                }
+                labels.append(UInt8(label))
+            }
+            try gzip(bytes(dimensions: [count, side, side], values: pixels))
+                .write(to: folder.appendingPathComponent("\(stem)-images-idx3-ubyte.gz"))
+            try gzip(bytes(dimensions: [count], values: labels))
+                .write(to: folder.appendingPathComponent("\(stem)-labels-idx1-ubyte.gz"))
+        }
+        return folder
+    }
+}

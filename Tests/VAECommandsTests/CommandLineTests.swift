@@ -1,0 +1,94 @@
+import CStb
+import Foundation
+import NumericCore
+import Testing
+import TestSupport
+import VAE
+import Visualization
+@testable import VAECommands
+
+/// The `vae` command end to end on a tiny dataset it makes itself.
+@Suite(.serialized) struct CommandLineTests {
+    static let data = try! IDXFiles.makeDataset(train: 700, test: 50, side: 8)
+
+    func run(_ arguments: [String]) throws {
+        var command = try VAECommand.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    func trainTinyRun() throws -> URL {
+        let out = IDXFiles.temporaryFolder("cli").appendingPathComponent("run")
+        try run(["train", "--data", Self.data.path, "--epochs", "2", "--validation", "200", "--hidden", "32,16",
+                 "--coding-size", "4", "--out", out.path])
+        return out
+    }
+
+    @Test func trainWritesACompleteRunFolder() throws {
+        let out = try trainTinyRun()
+        let folder = RunFolder(out)
+        let configuration = try folder.readConfiguration()
+        #expect(configuration.model.imageHeight == 8 && configuration.model.hidden == [32, 16])
+
+        let history = try String(contentsOf: folder.historyURL, encoding: .utf8).split(separator: "\n")
+        #expect(history.first!.hasPrefix("epoch,loss,val_loss,reconstruction,latent"))
+        #expect(history.count == 3)
+
+        // The weights file holds exactly the model's tensors, with the documented shapes.
+        let (tensors, _) = try SafeTensors.read(folder.weightsURL)
+        #expect(tensors["encoder.dense1.kernel"]?.shape == [64, 32])
+        #expect(tensors["encoder.mean.bias"]?.shape == [4])
+        #expect(tensors["decoder.output.kernel"]?.shape == [32, 64])
+        #expect(tensors.count == 14)
+
+        // samples.png: 3 × 7 images of 8×8 scaled 3×, with 2-pixel borders.
+        let samples = try #require(PNG.decode(Data(contentsOf: folder.file("samples.png"))))
+        #expect(samples.width == 7 * 24 + 8 * 2 && samples.height == 3 * 24 + 4 * 2)
+        let interpolation = try #require(PNG.decode(Data(contentsOf: folder.file("interpolation.png"))))
+        #expect(interpolation.width == 7 * 24 + 8 * 2 && interpolation.height == 24 + 2 * 2)
+        #expect(try String(contentsOf: folder.file("curves.svg"), encoding: .utf8).contains("<polyline"))
+    }
+
+    @Test func everyCommandReopensTheRun() throws {
+        let out = try trainTinyRun()
+        let picture = out.appendingPathComponent("check.png")
+        try run(["sample", "--run", out.path, "--count", "10", "--columns", "5", "--prior", "uniform", "--out", picture.path])
+        #expect(try #require(PNG.decode(Data(contentsOf: picture))).height == 2 * 24 + 3 * 2)
+        try run(["interpolate", "--run", out.path, "--axis", "1", "--steps", "5", "--out", picture.path])
+        #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 5 * 24 + 6 * 2)
+        try run(["interpolate", "--run", out.path, "--between", "3", "7", "--out", picture.path])
+        #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 9 * 24 + 10 * 2)
+        try run(["reconstruct", "--run", out.path, "--count", "6", "--out", picture.path])
+        #expect(try #require(PNG.decode(Data(contentsOf: picture))).height == 2 * 24 + 3 * 2)
+        try run(["evaluate", "--run", out.path, "--json"])
+    }
+
+    @Test func badInputGetsAClearError() throws {
+        let out = IDXFiles.temporaryFolder("cli-bad").appendingPathComponent("run").path
+        func expectFailure(_ arguments: [String], _ expected: String) {
+            do {
+                try run(arguments)
+                Issue.record("\(arguments) succeeded")
+            } catch {
+                let message = VAECommand.message(for: error)
+                #expect(message.contains(expected), "\(arguments): \(message)")
+            }
+        }
+        let data = ["--data", Self.data.path, "--validation", "200"]
+        expectFailure(["train", "--epochs", "0", "--out", out] + data, "--epochs must be at least 1")
+        expectFailure(["train", "--batch-size", "0", "--out", out] + data, "--batch-size must be at least 1")
+        expectFailure(["train", "--learning-rate=-1", "--out", out] + data, "--learning-rate must be a positive")
+        expectFailure(["train", "--coding-size", "0", "--out", out] + data, "coding size must be at least 1")
+        expectFailure(["train", "--hidden", "150,x", "--out", out] + data, "hidden")
+        expectFailure(["train", "--validation", "900", "--data", Self.data.path, "--out", out], "leaves no training images")
+        expectFailure(["train", "--data", "/no/such/folder", "--out", out], "no such folder")
+        expectFailure(["train", "--out", "/proc/forbidden/run"] + data, "/proc/forbidden/run")
+        expectFailure(["sample", "--run", "/no/such/run"], "no such file")
+        #expect(!FileManager.default.fileExists(atPath: out), "a failed command left a run folder behind")
+    }
+
+    @Test func anExistingRunIsNotOverwrittenSilently() throws {
+        let out = try trainTinyRun()
+        #expect { try run(["train", "--data", Self.data.path, "--epochs", "1", "--validation", "200", "--out", out.path]) }
+            throws: { "\($0)".contains("--overwrite") }
+    }
+}

@@ -1,0 +1,92 @@
+import NumericCore
+import Testing
+import TestSupport
+@testable import VAE
+
+/// The total loss's gradient with respect to every parameter, against finite differences,
+/// for each likelihood and a range of β.
+@Suite struct GradientTests {
+    static let cases: [(Likelihood, Float)] = [(.mse, 1), (.mse, 0), (.mse, 3.5), (.bernoulli, 1)]
+
+    @Test(arguments: 0..<cases.count)
+    func totalLossGradientMatchesFiniteDifferences(caseIndex: Int) {
+        let (likelihood, beta) = Self.cases[caseIndex]
+        let configuration = ModelConfiguration(imageHeight: 3, imageWidth: 4, codingSize: 3, hidden: [8, 6],
+                                               activation: .tanh, likelihood: likelihood, beta: beta)
+        var generator = SeededGenerator(seed: 7)
+        let model = VariationalAutoencoder(configuration, generator: &generator)
+        let images = randomMatrix(5, 12, in: 0...1, seed: 11)
+        let noise = Matrix(rows: 5, columns: 3)
+        noise.fillNormal(using: &generator)
+
+        model.computeGradients(images: images, noise: noise)
+        let analytic = model.parameters.map(\.gradient.values)
+        let numeric = numericalGradients(of: model.parameters.map(\.value)) {
+            Double(model.loss(images: images, noise: noise).total)
+        }
+        for (index, parameter) in model.parameters.enumerated() {
+            let error = relativeError(analytic[index], numeric[index], floor: 1e-4)
+            #expect(error < 2e-2, "\(likelihood) β=\(beta) \(parameter.name): relative error \(error)")
+        }
+    }
+
+    @Test func reluModelGradientMatchesFiniteDifferences() {
+        // The book's activation, where kinks make the check a little noisier.
+        let configuration = ModelConfiguration(imageHeight: 4, imageWidth: 4, codingSize: 2, hidden: [10, 7])
+        var generator = SeededGenerator(seed: 3)
+        let model = VariationalAutoencoder(configuration, generator: &generator)
+        let images = randomMatrix(6, 16, in: 0...1, seed: 5)
+        let noise = Matrix(rows: 6, columns: 2)
+        noise.fillNormal(using: &generator)
+        model.computeGradients(images: images, noise: noise)
+        let analytic = model.parameters.map(\.gradient.values)
+        let numeric = numericalGradients(of: model.parameters.map(\.value), step: 5e-4) {
+            Double(model.loss(images: images, noise: noise).total)
+        }
+        for (index, parameter) in model.parameters.enumerated() {
+            let error = relativeError(analytic[index], numeric[index], floor: 1e-4)
+            #expect(error < 3e-2, "\(parameter.name): relative error \(error)")
+        }
+    }
+
+    @Test func latentLossIsZeroAtThePriorAndPositiveElsewhere() {
+        let mean = Matrix(rows: 2, columns: 3)
+        let logVariance = Matrix(rows: 2, columns: 3)
+        #expect(LatentLoss.value(mean: mean, logVariance: logVariance) == 0)
+        mean[0, 1] = 2  // KL of N(2, 1) from N(0, 1) is 2² / 2 = 2 nats; averaged over 2 rows: 1
+        #expect(abs(LatentLoss.value(mean: mean, logVariance: logVariance) - 1) < 1e-6)
+        logVariance[1, 2] = 1  // −½(1 + 1 − e) ≈ 0.359
+        #expect(abs(LatentLoss.value(mean: mean, logVariance: logVariance) - (1 + 0.5 * (Float.exp1 - 2) / 2)) < 1e-6)
+    }
+
+    @Test func latentLossGradientMatchesFiniteDifferences() {
+        let mean = randomMatrix(4, 5, seed: 1)
+        let logVariance = randomMatrix(4, 5, seed: 2)
+        let meanGradient = Matrix(rows: 4, columns: 5)
+        let logVarianceGradient = Matrix(rows: 4, columns: 5)
+        LatentLoss.addGradient(mean: mean, logVariance: logVariance, weight: 0.7,
+                               meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
+        let numeric = numericalGradients(of: [mean, logVariance]) {
+            0.7 * Double(LatentLoss.value(mean: mean, logVariance: logVariance))
+        }
+        #expect(relativeError(meanGradient.values, numeric[0]) < 1e-2)
+        #expect(relativeError(logVarianceGradient.values, numeric[1]) < 1e-2)
+    }
+
+    @Test(arguments: Likelihood.allCases)
+    func reconstructionLossGradientMatchesFiniteDifferences(likelihood: Likelihood) {
+        let loss = ReconstructionLoss(likelihood, imageSize: 6)
+        let output = randomMatrix(3, 6, in: 0.1...0.9, seed: 4)
+        let target = randomMatrix(3, 6, in: 0...1, seed: 5)
+        let gradient = Matrix(rows: 3, columns: 6)
+        _ = loss.evaluate(output: output, target: target, gradient: gradient)
+        let numeric = numericalGradients(of: [output]) {
+            Double(loss.evaluate(output: output, target: target, gradient: nil))
+        }
+        #expect(relativeError(gradient.values, numeric[0]) < 1e-2)
+    }
+}
+
+extension Float {
+    static let exp1: Float = 2.718281828
+}

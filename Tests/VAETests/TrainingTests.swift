@@ -1,0 +1,114 @@
+import Datasets
+import Foundation
+import NumericCore
+import Testing
+import TestSupport
+@testable import VAE
+
+@Suite struct TrainingTests {
+    /// Real Fashion-MNIST when installed, otherwise a small synthetic set of the same kind.
+    func data(training: Int, validation: Int) throws -> (ImageDataset, ImageDataset) {
+        let folder = RealData.available ? RealData.fashionMNIST
+            : try IDXFiles.makeDataset(train: training + validation, test: 10, side: 28)
+        let full = try MNISTFormat.load(.train, from: folder)
+        return (full.subset(0..<training), full.subset((full.count - validation)..<full.count))
+    }
+
+    func train(seed: UInt64, epochs: Int, training: ImageDataset, validation: ImageDataset) throws -> Trainer {
+        let options = TrainingOptions(epochs: epochs, seed: seed)
+        var generator = SeededGenerator(seed: seed)
+        let model = VariationalAutoencoder(.book, generator: &generator)
+        let trainer = Trainer(model: model, training: training, validation: validation, options: options, generator: generator)
+        for _ in 0..<epochs { try trainer.trainEpoch() }
+        return trainer
+    }
+
+    @Test func aShortRunLearns() throws {
+        let (training, validation) = try data(training: 3000, validation: 500)
+        var generator = SeededGenerator(seed: 1)
+        let untrained = VariationalAutoencoder(.book, generator: &generator)
+        let before = untrained.averageLoss(on: validation, batchSize: 128, generator: &generator).total
+        let trainer = try train(seed: 1, epochs: 2, training: training, validation: validation)
+        let after = trainer.history.last!.validation!.total
+        #expect(trainer.history.count == 2)
+        #expect(trainer.history[1].loss.total < trainer.history[0].loss.total)
+        #expect(after < 0.6 * before, "validation loss \(before) → \(after)")
+        #expect(trainer.history.allSatisfy { $0.loss.divergence > 0 })
+    }
+
+    @Test func theSameSeedGivesIdenticalWeightsAndLosses() throws {
+        let (training, validation) = try data(training: 600, validation: 200)
+        let a = try train(seed: 5, epochs: 2, training: training, validation: validation)
+        let b = try train(seed: 5, epochs: 2, training: training, validation: validation)
+        let c = try train(seed: 6, epochs: 2, training: training, validation: validation)
+        #expect(a.history.map(\.loss) == b.history.map(\.loss))
+        #expect(a.history.map(\.validation) == b.history.map(\.validation))
+        #expect(a.model.weights == b.model.weights)
+        #expect(a.model.weights != c.model.weights)
+    }
+
+    @Test func theLastPartialBatchIsKept() throws {
+        let (training, validation) = try data(training: 300, validation: 50)
+        var generator = SeededGenerator(seed: 2)
+        let model = VariationalAutoencoder(.book, generator: &generator)
+        let trainer = Trainer(model: model, training: training, validation: validation,
+                              options: TrainingOptions(epochs: 1), generator: generator)
+        var steps: [Int] = []
+        try trainer.trainEpoch { steps.append($0.step) }
+        #expect(trainer.stepsPerEpoch == 3 && steps == [1, 2, 3])
+        #expect(trainer.optimizer.iterations == 3)
+    }
+
+    @Test func aDivergingRunStopsWithAClearError() throws {
+        let (training, validation) = try data(training: 600, validation: 100)
+        var generator = SeededGenerator(seed: 3)
+        let model = VariationalAutoencoder(.book, generator: &generator)
+        let trainer = Trainer(model: model, training: training, validation: validation,
+                              options: TrainingOptions(epochs: 3, learningRate: 1e4, optimizer: .sgd), generator: generator)
+        #expect {
+            for _ in 0..<3 { try trainer.trainEpoch() }
+        } throws: { error in
+            "\(error)".contains("try a smaller --learning-rate")
+        }
+    }
+
+    @Test func badOptionsAreRejected() {
+        #expect(throws: ConfigurationError.self) { try TrainingOptions(epochs: 0).validate() }
+        #expect(throws: ConfigurationError.self) { try TrainingOptions(batchSize: 0).validate() }
+        #expect(throws: ConfigurationError.self) { try TrainingOptions(learningRate: -1).validate() }
+        #expect(throws: ConfigurationError.self) { try ModelConfiguration(codingSize: 0).validate() }
+        #expect(throws: ConfigurationError.self) { try ModelConfiguration(hidden: [10, 0]).validate() }
+        #expect(throws: ConfigurationError.self) { try ModelConfiguration(beta: -1).validate() }
+    }
+}
+
+@Suite struct RunFolderTests {
+    @Test func aRunFolderReopensToTheSameModel() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("run"))
+        try folder.create(overwrite: false)
+        let configuration = RunConfiguration(model: ModelConfiguration(codingSize: 3, hidden: [7]),
+                                             training: TrainingOptions(), data: "/nowhere")
+        try folder.write(configuration)
+        var generator = SeededGenerator(seed: 1)
+        let model = VariationalAutoencoder(configuration.model, generator: &generator)
+        try model.saveWeights(to: folder.weightsURL)
+        let (reopened, readConfiguration) = try folder.loadModel()
+        #expect(readConfiguration == configuration)
+        #expect(reopened.weights == model.weights)
+        #expect(throws: FileError.self) { try folder.create(overwrite: false) }
+        try folder.create(overwrite: true)
+    }
+
+    @Test func mismatchedOrCorruptFilesAreReported() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("run"))
+        let configuration = RunConfiguration(model: ModelConfiguration(codingSize: 3, hidden: [7]),
+                                             training: TrainingOptions(), data: "/nowhere")
+        try folder.write(configuration)
+        var generator = SeededGenerator(seed: 1)
+        try VariationalAutoencoder(ModelConfiguration(codingSize: 4, hidden: [7]), generator: &generator)
+            .saveWeights(to: folder.weightsURL)
+        #expect { try folder.loadModel() } throws: { "\($0)".contains("the model needs") }
+        try AtomicFile.write("{\"model\": 3}", to: folder.configurationURL)
+        #expect { try folder.loadModel() } throws: { "\($0)".contains("not a valid run configuration") }
+    }
+}
