@@ -5,7 +5,7 @@ let package = Package(
     name: "VariationalAutoencoders",
     products: [
         .executable(name: "vae", targets: ["vae"]),
-        .library(name: "VAE", targets: ["VAE"]),
+        .library(name: "VAE", targets: ["VAE", "Datasets", "NumericCore", "NeuralNetwork", "Optimizers", "Visualization"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "VAETests", dependencies: ["VAE", "TestSupport"]),
+        .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "TestSupport"]),
         .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "CStb"]),
         .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "CStb"]),
     ]

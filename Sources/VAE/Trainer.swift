@@ -74,6 +74,7 @@ public final class Trainer {
     public func trainEpoch(progress: ((StepProgress) -> Void)? = nil) throws -> EpochRecord {
         let epoch = history.count + 1
         let start = Date()
+        FloatingPointEnvironment.flushSubnormalsToZero()
         shuffle()
         var average = LossAverage()
         let steps = stepsPerEpoch

@@ -31,7 +31,6 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        FloatingPointEnvironment.flushSubnormalsToZero()
         let model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
                                        likelihood: likelihood, beta: beta)
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
