@@ -19,10 +19,11 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 /// A folder holding one training run. Every command that trains writes one; every command
 /// that samples, interpolates or evaluates reopens one. All files are written atomically.
 ///
-///     config.json          RunConfiguration
-///     model.safetensors    the weights (names and shapes as in the README)
-///     optimizer.safetensors  the optimizer's moments and step, for resuming
-///     history.csv          one row per epoch
+///     config.json             RunConfiguration
+///     model.safetensors       the weights after the last epoch (names and shapes as in the README)
+///     best.safetensors        the weights of the epoch with the lowest validation loss
+///     checkpoint.safetensors  weights, optimizer and trainer state: what `--resume` reads
+///     history.csv             one row per epoch
 public struct RunFolder: Sendable {
     public let url: URL
 
@@ -33,7 +34,8 @@ public struct RunFolder: Sendable {
 
     public var configurationURL: URL { file("config.json") }
     public var weightsURL: URL { file("model.safetensors") }
-    public var optimizerURL: URL { file("optimizer.safetensors") }
+    public var bestWeightsURL: URL { file("best.safetensors") }
+    public var checkpointURL: URL { file("checkpoint.safetensors") }
     public var historyURL: URL { file("history.csv") }
 
     /// Makes the folder for a new run; a folder that already holds a run is kept unless
@@ -50,6 +52,19 @@ public struct RunFolder: Sendable {
         }
         guard manager.isWritableFile(atPath: url.path) else {
             throw FileError(path: url.path, problem: "the run folder is not writable")
+        }
+    }
+
+    /// Removes what an earlier run left, before a new run is written over it.
+    public func removeRunFiles() throws {
+        for name in ["config.json", "model.safetensors", "best.safetensors", "checkpoint.safetensors", "history.csv",
+                     "curves.svg", "samples.png", "interpolation.png", "reconstructions.png"] {
+            let path = file(name).path
+            if FileManager.default.fileExists(atPath: path) {
+                guard unlink(path) == 0 else {
+                    throw FileError(path: path, problem: "cannot remove the earlier run's file: \(String(cString: strerror(errno)))")
+                }
+            }
         }
     }
 

@@ -25,13 +25,24 @@ public struct StepProgress: Sendable {
 
 public enum TrainingError: Error, CustomStringConvertible {
     case diverged(epoch: Int, step: Int, loss: Float)
+    case interrupted(epoch: Int, step: Int)
 
     public var description: String {
         switch self {
         case let .diverged(epoch, step, loss):
             "the loss became \(loss) at epoch \(epoch), step \(step); try a smaller --learning-rate"
+        case let .interrupted(epoch, step):
+            "interrupted at epoch \(epoch), step \(step)"
         }
     }
+}
+
+/// What a trainer needs besides the weights and the optimizer to continue exactly where
+/// it stopped: the epochs done and the random generators' states.
+public struct TrainerState: Codable, Equatable, Sendable {
+    public var history: [EpochRecord]
+    public var generator: SeededGenerator
+    public var validationGenerator: SeededGenerator
 }
 
 /// Runs the book's `fit`: shuffled mini-batches, one optimizer step each, then the
@@ -47,6 +58,16 @@ public final class Trainer {
     /// Drives the noise of validation, apart so that validating never changes training.
     public private(set) var validationGenerator: SeededGenerator
     public private(set) var history: [EpochRecord] = []
+
+    /// Everything besides weights and optimizer that a checkpoint must hold.
+    public var state: TrainerState {
+        get { TrainerState(history: history, generator: generator, validationGenerator: validationGenerator) }
+        set {
+            history = newValue.history
+            generator = newValue.generator
+            validationGenerator = newValue.validationGenerator
+        }
+    }
 
     private var order: [Int]
     private let batch: Matrix
@@ -70,8 +91,13 @@ public final class Trainer {
     public var stepsPerEpoch: Int { (training.count + options.batchSize - 1) / options.batchSize }
 
     /// Trains one epoch, then measures the validation loss.
+    ///
+    /// `shouldStop` is asked after every step; when it answers true the epoch is abandoned
+    /// with `TrainingError.interrupted`, and the trainer's state is that of the partly
+    /// trained epoch (resume from the last checkpoint, not from this state).
     @discardableResult
-    public func trainEpoch(progress: ((StepProgress) -> Void)? = nil) throws -> EpochRecord {
+    public func trainEpoch(progress: ((StepProgress) -> Void)? = nil,
+                           shouldStop: (() -> Bool)? = nil) throws -> EpochRecord {
         let epoch = history.count + 1
         let start = Date()
         FloatingPointEnvironment.flushSubnormalsToZero()
@@ -89,6 +115,7 @@ public final class Trainer {
             average.add(loss, images: range.count)
             progress?(StepProgress(epoch: epoch, epochs: options.epochs, step: step + 1, steps: steps,
                                    loss: average.mean.total, elapsed: Date().timeIntervalSince(start)))
+            if shouldStop?() == true { throw TrainingError.interrupted(epoch: epoch, step: step + 1) }
         }
         let validationLoss = validation.map {
             model.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
@@ -99,9 +126,10 @@ public final class Trainer {
         return record
     }
 
-    /// Fisher–Yates, written out so the order depends only on the seed, not on the
-    /// standard library's version.
+    /// Fisher–Yates from the natural order, written out so that the order depends only on
+    /// the generator's state (which a checkpoint stores), not on the standard library's version.
     private func shuffle() {
+        for i in order.indices { order[i] = i }
         for i in stride(from: order.count - 1, to: 0, by: -1) {
             let j = Int(generator.next() % UInt64(i + 1))
             order.swapAt(i, j)

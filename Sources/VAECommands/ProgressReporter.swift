@@ -23,6 +23,11 @@ final class ProgressReporter {
         Console.write("\r\u{1B}[2K" + line)
     }
 
+    /// Ends a live bar's line so the next message starts on its own.
+    func abandonLine() {
+        if live { Console.line() }
+    }
+
     func epoch(_ record: EpochRecord, of epochs: Int) {
         var line = String(format: "Epoch %d/%d - %.1fs - loss: %.4f", record.epoch, epochs, record.seconds, record.loss.total)
         if let validation = record.validation { line += String(format: " - val_loss: %.4f", validation.total) }

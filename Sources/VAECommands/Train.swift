@@ -10,7 +10,7 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a VAE; with no options, the book's model on Fashion-MNIST.")
 
-    @Option(help: "Passes over the training images.") var epochs = 25
+    @Option(help: "Passes over the training images (default: 25; with --resume, the run's).") var epochs: Int?
     @Option(help: "Images per optimizer step.") var batchSize = 128
     @Option(help: "The optimizer's step size.") var learningRate: Float = 0.001
     @Option(help: "The optimizer: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -28,52 +28,100 @@ struct Train: ParsableCommand {
     @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
     @Option(help: "The run folder to write (default: runs/<date-time>).") var out: String?
     @Flag(help: "Replace a run already in --out.") var overwrite = false
+    @Option(help: "Continue the run in this folder from its last completed epoch; its options are kept.")
+    var resume: String?
 
     func run() throws {
         let start = Date()
-        let model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
-                                       likelihood: likelihood, beta: beta)
-        let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                      optimizer: optimizer, seed: seed, validationCount: validation, limit: limit)
-        try options.validate()
-        var splits = try DataSplits.load(from: data, validationCount: validation, limit: limit)
-        var configuration = RunConfiguration(model: model, training: options, data: data)
-        configuration.model.imageHeight = splits.training.height
-        configuration.model.imageWidth = splits.training.width
-        configuration.model.channels = splits.training.channels
-        try configuration.model.validate()
-        splits.test = nil
-
-        let folder = RunFolder(path: out ?? "runs/" + Self.timestamp())
-        try folder.create(overwrite: overwrite)
-        try folder.write(configuration)
-
-        var generator = SeededGenerator(seed: seed)
+        let (folder, configuration, lock) = try prepareRunFolder()
+        let splits = try DataSplits.load(from: configuration.data, validationCount: configuration.training.validationCount,
+                                         limit: configuration.training.limit)
+        guard splits.training.imageSize == configuration.model.imageSize else {
+            throw ConfigurationError("the images in \(configuration.data) are \(splits.training.height)×\(splits.training.width), the run's model expects \(configuration.model.imageHeight)×\(configuration.model.imageWidth)")
+        }
+        var generator = SeededGenerator(seed: configuration.training.seed)
         let vae = VariationalAutoencoder(configuration.model, generator: &generator)
         let trainer = Trainer(model: vae, training: splits.training, validation: splits.validation,
-                              options: options, generator: generator)
-        Console.line("Training on \(splits.training.count) images, validating on \(splits.validation.count); "
+                              options: configuration.training, generator: generator)
+        if resume != nil {
+            try Checkpoint.restore(trainer, from: folder.checkpointURL)
+        }
+        try folder.write(configuration)
+
+        let total = configuration.training.epochs
+        let done = trainer.history.count
+        Console.line((done > 0 ? "Resuming after epoch \(done) of \(total). " : "")
+            + "Training on \(splits.training.count) images, validating on \(splits.validation.count); "
             + "\(vae.parameters.reduce(0) { $0 + $1.value.count }) parameters; writing \(folder.url.path)")
         let reporter = ProgressReporter()
-        for _ in 0..<epochs {
-            let record = try trainer.trainEpoch(progress: reporter.step)
-            reporter.epoch(record, of: epochs)
-            try saveCheckpoint(trainer, in: folder)
+        Interruption.install()
+        defer { Interruption.uninstall() }
+        var best = trainer.history.compactMap { $0.validation?.total }.min() ?? .infinity
+        while trainer.history.count < total {
+            let record: EpochRecord
+            do {
+                record = try trainer.trainEpoch(progress: reporter.step, shouldStop: { Interruption.wasRequested })
+            } catch let error as TrainingError {
+                reporter.abandonLine()
+                try explain(error, folder: folder, epochsDone: trainer.history.count)
+                if case .interrupted = error { throw ExitCode(130) }
+                throw ExitCode.failure
+            }
+            reporter.epoch(record, of: total)
+            try Checkpoint.write(trainer, configuration: configuration, to: folder.checkpointURL)
+            try vae.saveWeights(to: folder.weightsURL, metadata: ["epoch": String(record.epoch)])
+            if let loss = record.validation?.total, loss < best {
+                best = loss
+                try vae.saveWeights(to: folder.bestWeightsURL, metadata: ["epoch": String(record.epoch)])
+            }
+            try folder.writeHistory(trainer.history)
+            try Figures.writeCurves(trainer.history, to: folder.file("curves.svg"))
         }
-        try Figures.writeSamples(vae, count: 21, columns: 7, seed: seed, prior: .gaussian, to: folder.file("samples.png"))
-        try Figures.writeAxisInterpolation(vae, axis: min(3, codingSize - 1), from: -0.8, to: 0.8, steps: 7,
-                                           to: folder.file("interpolation.png"))
-        Console.line(String(format: "Done in %.1fs: ", Date().timeIntervalSince(start))
-            + ["config.json", "model.safetensors", "history.csv", "curves.svg", "samples.png", "interpolation.png"]
-                .map { folder.file($0).path }.joined(separator: ", "))
+        try Figures.writeSamples(vae, count: 21, columns: 7, seed: configuration.training.seed, prior: .gaussian,
+                                 to: folder.file("samples.png"))
+        try Figures.writeAxisInterpolation(vae, axis: min(3, configuration.model.codingSize - 1), from: -0.8, to: 0.8,
+                                           steps: 7, to: folder.file("interpolation.png"))
+        withExtendedLifetime(lock) {}
+        Console.line(String(format: "Done in %.1fs. ", Date().timeIntervalSince(start))
+            + "Pictures: \(folder.file("samples.png").path), \(folder.file("interpolation.png").path), \(folder.file("curves.svg").path)")
     }
 
-    /// Everything needed to look at or resume the run, after every epoch.
-    func saveCheckpoint(_ trainer: Trainer, in folder: RunFolder) throws {
-        try trainer.model.saveWeights(to: folder.weightsURL, metadata: ["epoch": String(trainer.history.count)])
-        try SafeTensors.write(trainer.optimizer.state, to: folder.optimizerURL)
-        try folder.writeHistory(trainer.history)
-        try Figures.writeCurves(trainer.history, to: folder.file("curves.svg"))
+    /// The run folder, claimed for this process, and the configuration to train with.
+    func prepareRunFolder() throws -> (RunFolder, RunConfiguration, RunLock) {
+        if let resume {
+            let folder = RunFolder(path: resume)
+            let lock = try RunLock(folder)
+            var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
+            if let epochs {
+                guard epochs > 0 else { throw ConfigurationError("--epochs must be at least 1, not \(epochs)") }
+                configuration.training.epochs = epochs
+            }
+            return (folder, configuration, lock)
+        }
+        let options = TrainingOptions(epochs: epochs ?? 25, batchSize: batchSize, learningRate: learningRate,
+                                      optimizer: optimizer, seed: seed, validationCount: validation, limit: limit)
+        try options.validate()
+        var model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
+                                       likelihood: likelihood, beta: beta)
+        let shape = try DataSplits.imageShape(in: data)
+        (model.imageHeight, model.imageWidth, model.channels) = (shape.height, shape.width, shape.channels)
+        try model.validate()
+        let folder = RunFolder(path: out ?? "runs/" + Self.timestamp())
+        try folder.create(overwrite: overwrite)
+        let lock = try RunLock(folder)
+        try folder.removeRunFiles()
+        return (folder, RunConfiguration(model: model, training: options, data: data), lock)
+    }
+
+    /// What went wrong and what the run folder still holds.
+    func explain(_ error: TrainingError, folder: RunFolder, epochsDone: Int) throws {
+        let kept = epochsDone > 0 ? "The run folder keeps epoch \(epochsDone)" : "No epoch was completed"
+        switch error {
+        case .interrupted(let epoch, let step):
+            Console.line("Interrupted at epoch \(epoch), step \(step). \(kept); continue with: vae train --resume \(folder.url.path)")
+        case .diverged:
+            Console.line("Stopped: \(error). \(kept).")
+        }
     }
 
     static func timestamp() -> String {
