@@ -22,12 +22,6 @@ struct DataSplits {
                           test: needsTest ? try MNISTFormat.load(.test, from: directory) : nil)
     }
 
-    /// The height, width and channels of the images in a dataset folder.
-    static func imageShape(in path: String) throws -> (height: Int, width: Int, channels: Int) {
-        let test = try MNISTFormat.load(.test, from: URL(fileURLWithPath: path))
-        return (test.height, test.width, test.channels)
-    }
-
     /// The test images of a finished run's dataset.
     static func testImages(of configuration: RunConfiguration, override path: String?) throws -> ImageDataset {
         let test = try MNISTFormat.load(.test, from: URL(fileURLWithPath: path ?? configuration.data))

@@ -33,12 +33,8 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let (folder, configuration, lock) = try prepareRunFolder()
-        let splits = try DataSplits.load(from: configuration.data, validationCount: configuration.training.validationCount,
-                                         limit: configuration.training.limit)
-        guard splits.training.imageSize == configuration.model.imageSize else {
-            throw ConfigurationError("the images in \(configuration.data) are \(splits.training.height)×\(splits.training.width), the run's model expects \(configuration.model.imageHeight)×\(configuration.model.imageWidth)")
-        }
+        // A new run's folder is made only once the options and the data have passed their checks.
+        let (folder, configuration, splits, lock) = try resume.map(resumeRun) ?? startRun()
         var generator = SeededGenerator(seed: configuration.training.seed)
         let vae = VariationalAutoencoder(configuration.model, generator: &generator)
         let trainer = Trainer(model: vae, training: splits.training, validation: splits.validation,
@@ -86,31 +82,38 @@ struct Train: ParsableCommand {
             + "Pictures: \(folder.file("samples.png").path), \(folder.file("interpolation.png").path), \(folder.file("curves.svg").path)")
     }
 
-    /// The run folder, claimed for this process, and the configuration to train with.
-    func prepareRunFolder() throws -> (RunFolder, RunConfiguration, RunLock) {
-        if let resume {
-            let folder = RunFolder(path: resume)
-            let lock = try RunLock(folder)
-            var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
-            if let epochs {
-                guard epochs > 0 else { throw ConfigurationError("--epochs must be at least 1, not \(epochs)") }
-                configuration.training.epochs = epochs
-            }
-            return (folder, configuration, lock)
-        }
+    /// A new run: the configuration from the options, the data, and the folder, claimed.
+    func startRun() throws -> (RunFolder, RunConfiguration, DataSplits, RunLock) {
         let options = TrainingOptions(epochs: epochs ?? 25, batchSize: batchSize, learningRate: learningRate,
                                       optimizer: optimizer, seed: seed, validationCount: validation, limit: limit)
         try options.validate()
         var model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
                                        likelihood: likelihood, beta: beta)
-        let shape = try DataSplits.imageShape(in: data)
-        (model.imageHeight, model.imageWidth, model.channels) = (shape.height, shape.width, shape.channels)
         try model.validate()
+        let splits = try DataSplits.load(from: data, validationCount: validation, limit: limit)
+        (model.imageHeight, model.imageWidth, model.channels) = (splits.training.height, splits.training.width, splits.training.channels)
         let folder = RunFolder(path: out ?? "runs/" + Self.timestamp())
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)
         try folder.removeRunFiles()
-        return (folder, RunConfiguration(model: model, training: options, data: data), lock)
+        return (folder, RunConfiguration(model: model, training: options, data: data), splits, lock)
+    }
+
+    /// An interrupted run: its folder, claimed, and the configuration its checkpoint holds.
+    func resumeRun(_ path: String) throws -> (RunFolder, RunConfiguration, DataSplits, RunLock) {
+        let folder = RunFolder(path: path)
+        let lock = try RunLock(folder)
+        var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
+        if let epochs {
+            guard epochs > 0 else { throw ConfigurationError("--epochs must be at least 1, not \(epochs)") }
+            configuration.training.epochs = epochs
+        }
+        let splits = try DataSplits.load(from: configuration.data, validationCount: configuration.training.validationCount,
+                                         limit: configuration.training.limit)
+        guard splits.training.imageSize == configuration.model.imageSize else {
+            throw ConfigurationError("the images in \(configuration.data) are \(splits.training.height)×\(splits.training.width), the run's model expects \(configuration.model.imageHeight)×\(configuration.model.imageWidth)")
+        }
+        return (folder, configuration, splits, lock)
     }
 
     /// What went wrong and what the run folder still holds.
