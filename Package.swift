@@ -36,6 +36,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vae", dependencies: ["VAECommands"]),
+        // Speed and memory of training and decoding: `swift run -c release vae-bench`.
+        .executableTarget(name: "vae-bench", dependencies: [
+            "VAE", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Helpers the tests share: finite differences, the Keras reference values.
         .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork"], path: "Tests/TestSupport"),

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import NumericCore
+import VAE
+
+/// `vae-bench`: how fast the book's VAE trains and decodes on this machine, and how close
+/// that is to what the BLAS library allows. Run it on a release build:
+///
+///     swift run -c release vae-bench
+@main
+struct Benchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vae-bench", abstract: "Measure training and decoding speed of the book's VAE.")
+
+    @Option(help: "Epochs to time (the first is reported apart).") var epochs = 6
+    @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
+
+    func run() throws {
+        let processStart = Date()
+        let full = try MNISTFormat.load(.train, from: URL(fileURLWithPath: data))
+        let training = full.subset(0..<(full.count - 5000)), validation = full.subset((full.count - 5000)..<full.count)
+        var generator = SeededGenerator(seed: 42)
+        let model = VariationalAutoencoder(.book, generator: &generator)
+        let options = TrainingOptions.book
+        let trainer = Trainer(model: model, training: training, validation: validation, options: options, generator: generator)
+
+        var firstStep: Double?
+        var seconds: [Double] = []
+        for _ in 0..<epochs {
+            let record = try trainer.trainEpoch(progress: { _ in
+                if firstStep == nil { firstStep = Date().timeIntervalSince(processStart) }
+            })
+            seconds.append(record.seconds)
+        }
+        let steady = Array(seconds.dropFirst()).sorted()
+        let median = steady.isEmpty ? seconds[0] : steady[steady.count / 2]
+        let flops = epochFLOPs(model, training: training.count, validation: validation.count)
+
+        let codings = Codings.random(count: 10_000, size: 10, generator: &generator)
+        _ = model.decode(codings)
+        let decodeStart = Date()
+        let decodeRepeats = 5
+        for _ in 0..<decodeRepeats { _ = model.decode(codings) }
+        let decodeSeconds = Date().timeIntervalSince(decodeStart) / Double(decodeRepeats)
+
+        let floor = blasOnlyEpochSeconds(model, training: training.count, validation: validation.count)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+
+        let rows: [(String, String)] = [
+            ("seconds per epoch, median of epochs 2–\(epochs)", String(format: "%.3f s", median)),
+            ("spread (min–max)", steady.isEmpty ? "–" : String(format: "%.3f–%.3f s", steady.first!, steady.last!)),
+            ("first epoch", String(format: "%.3f s", seconds[0])),
+            ("training images per second", String(format: "%.0f", Double(training.count) / median)),
+            ("GFLOP per epoch (from the model's shapes)", String(format: "%.1f", flops / 1e9)),
+            ("achieved GFLOP/s", String(format: "%.1f", flops / median / 1e9)),
+            ("the same products alone in sgemm, per epoch", String(format: "%.3f s (%.0f GFLOP/s)", floor, flops / floor / 1e9)),
+            ("time to the first step (start-up, data loading)", String(format: "%.3f s", firstStep ?? 0)),
+            ("peak resident memory", String(format: "%.0f MB", Double(usage.ru_maxrss) / 1024)),
+            ("decode 10,000 codings", String(format: "%.4f s (%.0f images/s)", decodeSeconds, 10_000 / decodeSeconds)),
+            ("BLAS threads", String(BLASThreads.count)),
+            ("final validation loss", String(format: "%.4f", trainer.history.last!.validation!.total)),
+        ]
+        print("| measure | value |\n|---|---|")
+        for (name, value) in rows { print("| \(name) | \(value) |") }
+    }
+
+    /// Dense products in one epoch: forward 2·in·out per image, the kernel's gradient as
+    /// much again, and the input's gradient for every layer but the first (the images'
+    /// gradient is never needed); validation is forward only.
+    func epochFLOPs(_ model: VariationalAutoencoder, training: Int, validation: Int) -> Double {
+        var perTrainingImage = 0.0, perValidationImage = 0.0
+        for parameter in model.parameters where parameter.name.hasSuffix("kernel") {
+            let product = 2 * Double(parameter.value.rows * parameter.value.columns)
+            perValidationImage += product
+            perTrainingImage += product * (parameter.name == "encoder.dense1.kernel" ? 2 : 3)
+        }
+        return perTrainingImage * Double(training) + perValidationImage * Double(validation)
+    }
+
+    /// The time an epoch's matrix products take in sgemm with nothing else around them:
+    /// the floor for this model with this BLAS library.
+    func blasOnlyEpochSeconds(_ model: VariationalAutoencoder, training: Int, validation: Int) -> Double {
+        let batch = 128
+        let kernels = model.parameters.filter { $0.name.hasSuffix("kernel") }
+        let buffers = kernels.map { kernel in
+            (input: randomMatrix(batch, kernel.value.rows), output: randomMatrix(batch, kernel.value.columns),
+             kernel: kernel.value, gradient: Matrix(rows: kernel.value.rows, columns: kernel.value.columns))
+        }
+        func step(backward: Bool) {
+            for (index, b) in buffers.enumerated() {
+                Matrix.multiply(b.input, b.kernel, into: b.output)
+                guard backward else { continue }
+                Matrix.multiply(b.input, b.output, into: b.gradient, transposeA: true)
+                if kernels[index].name != "encoder.dense1.kernel" {
+                    Matrix.multiply(b.output, b.kernel, into: b.input, transposeB: true)
+                }
+            }
+        }
+        for _ in 0..<20 { step(backward: true) }
+        let start = Date()
+        let trainingSteps = (training + batch - 1) / batch, validationSteps = (validation + batch - 1) / batch
+        for _ in 0..<trainingSteps { step(backward: true) }
+        for _ in 0..<validationSteps { step(backward: false) }
+        return Date().timeIntervalSince(start)
+    }
+
+    func randomMatrix(_ rows: Int, _ columns: Int) -> Matrix {
+        var generator = SeededGenerator(seed: UInt64(rows * 31 + columns))
+        let matrix = Matrix(rows: rows, columns: columns)
+        matrix.fillUniform(from: -0.1, to: 0.1, using: &generator)
+        return matrix
+    }
+}
