@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -52,3 +53,10 @@ let package = Package(
         .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "CStb"]),
     ]
 )
+
+// The fuzzing harness for the file readers, built only by `Fuzz/run.sh` (it needs the
+// fuzzer sanitizer, which provides its own `main`).
+if ProcessInfo.processInfo.environment["VAE_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "vae-fuzz", dependencies: ["VAE", "Datasets", "NumericCore"], path: "Fuzz/Sources/vae-fuzz"))
+}

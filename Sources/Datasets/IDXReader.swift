@@ -12,11 +12,15 @@ public enum IDXReader {
     }
 
     public static func read(_ url: URL) throws -> Array {
-        let data = try readFile(url)
+        try read(readFile(url), path: url.path)
+    }
+
+    /// Parses the bytes of an IDX file; `path` names it in errors (a `.gz` name must hold gzip data).
+    public static func read(_ data: Data, path: String) throws -> Array {
         do {
-            return try parse(data, compressedName: url.pathExtension == "gz")
+            return try parse(data, compressedName: path.hasSuffix(".gz"))
         } catch {
-            throw FileError(path: url.path, problem: error.message)
+            throw FileError(path: path, problem: error.message)
         }
     }
 

@@ -55,11 +55,15 @@ public enum SafeTensors {
     /// Reads and checks a safetensors file: every size, offset and type is validated
     /// before any tensor is built.
     public static func read(_ url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let data = try readFile(url)
+        try decode(readFile(url), path: url.path)
+    }
+
+    /// Parses the bytes of a safetensors file; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         do {
             return try decode(data)
         } catch let problem as DecodingProblem {
-            throw FileError(path: url.path, problem: "not a valid safetensors file: \(problem.message)")
+            throw FileError(path: path, problem: "not a valid safetensors file: \(problem.message)")
         }
     }
 

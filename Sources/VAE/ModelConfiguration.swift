@@ -42,6 +42,32 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
             throw ConfigurationError("hidden layer sizes must be at least 1, not \(bad)")
         }
         if !beta.isFinite || beta < 0 { throw ConfigurationError("β must be a non-negative number, not \(beta)") }
+        if imageHeight > 1 << 14 || imageWidth > 1 << 14 || channels > 4 {
+            throw ConfigurationError("the image shape \(imageHeight)×\(imageWidth)×\(channels) is beyond what this tool trains")
+        }
+        guard let count = parameterCount, count <= 1 << 30 else {
+            throw ConfigurationError("the model would have more than 2³⁰ parameters; choose smaller --hidden sizes")
+        }
+    }
+
+    /// Weights and biases of the encoder and decoder, or nil if the count overflows.
+    public var parameterCount: Int? {
+        var total = 0
+        func add(_ inputs: Int, _ outputs: Int, heads: Int = 1) -> Bool {
+            guard inputs < 1 << 40, outputs < 1 << 30 else { return false }
+            let (product, overflow) = (inputs + 1).multipliedReportingOverflow(by: outputs * heads)
+            guard !overflow else { return false }
+            let (sum, overflowed) = total.addingReportingOverflow(product)
+            total = sum
+            return !overflowed
+        }
+        var width = imageSize
+        for size in hidden { guard add(width, size) else { return nil }; width = size }
+        guard add(width, codingSize, heads: 2) else { return nil }
+        width = codingSize
+        for size in hidden.reversed() { guard add(width, size) else { return nil }; width = size }
+        guard add(width, imageSize) else { return nil }
+        return total
     }
 }
 

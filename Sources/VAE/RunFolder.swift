@@ -14,6 +14,23 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         self.training = training
         self.data = data
     }
+
+    /// Parses and checks the bytes of a `config.json`; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws -> RunConfiguration {
+        let configuration: RunConfiguration
+        do {
+            configuration = try JSONDecoder().decode(RunConfiguration.self, from: data)
+        } catch {
+            throw FileError(path: path, problem: "not a valid run configuration: \(RunFolder.describe(error))")
+        }
+        do {
+            try configuration.model.validate()
+            try configuration.training.validate()
+        } catch {
+            throw FileError(path: path, problem: error.description)
+        }
+        return configuration
+    }
 }
 
 /// A folder holding one training run. Every command that trains writes one; every command
@@ -75,19 +92,7 @@ public struct RunFolder: Sendable {
     }
 
     public func readConfiguration() throws -> RunConfiguration {
-        let data = try readFile(configurationURL)
-        let configuration: RunConfiguration
-        do {
-            configuration = try JSONDecoder().decode(RunConfiguration.self, from: data)
-        } catch {
-            throw FileError(path: configurationURL.path, problem: "not a valid run configuration: \(Self.describe(error))")
-        }
-        do {
-            try configuration.model.validate()
-        } catch {
-            throw FileError(path: configurationURL.path, problem: error.description)
-        }
-        return configuration
+        try RunConfiguration.decode(readFile(configurationURL), path: configurationURL.path)
     }
 
     /// The trained model, rebuilt from `config.json` and `model.safetensors`.

@@ -112,3 +112,19 @@ import TestSupport
         #expect { try folder.loadModel() } throws: { "\($0)".contains("not a valid run configuration") }
     }
 }
+
+@Suite struct ModelConfigurationTests {
+    @Test func theBookModelHasItsKnownParameterCount() {
+        #expect(ModelConfiguration.book.parameterCount == 269_504)
+        var generator = SeededGenerator(seed: 0)
+        let model = VariationalAutoencoder(.book, generator: &generator)
+        #expect(model.parameters.reduce(0) { $0 + $1.value.count } == 269_504)
+    }
+
+    @Test func hugeModelsAreRefusedBeforeAnyAllocation() {
+        #expect(throws: ConfigurationError.self) { try ModelConfiguration(hidden: [1 << 40]).validate() }
+        #expect(throws: ConfigurationError.self) { try ModelConfiguration(hidden: [Int.max]).validate() }
+        #expect(throws: ConfigurationError.self) { try ModelConfiguration(imageHeight: 1 << 20).validate() }
+        #expect(throws: ConfigurationError.self) { try ModelConfiguration(codingSize: Int.max).validate() }
+    }
+}
