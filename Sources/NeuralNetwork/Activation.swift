@@ -14,10 +14,13 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
 
     /// `values[r, c] = f(values[r, c] + bias[c])` over every row.
     func applyWithBias(_ values: Matrix, bias: Matrix) {
-        let columns = values.columns
-        let b = bias.base
-        for r in 0..<values.rows {
-            let row = values.base + r * columns
+        applyWithBias(values.base, rows: values.rows, columns: values.columns, bias: bias.base)
+    }
+
+    /// The same on raw storage of `rows × columns` values, one bias per column.
+    func applyWithBias(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias b: UnsafePointer<Float>) {
+        for r in 0..<rows {
+            let row = values + r * columns
             switch self {
             case .linear:
                 for c in 0..<columns { row[c] += b[c] }

@@ -65,10 +65,14 @@ extension Matrix {
     /// `result[0, c] = Σ_r self[r, c]`: a bias gradient.
     public func sumRows(into result: Matrix) {
         precondition(result.columns == columns && result.rows == 1)
-        let sum = result.base
+        Matrix.sumRows(base, rows: rows, columns: columns, into: result.base)
+    }
+
+    /// Column sums of `rows × columns` values on raw storage.
+    public static func sumRows(_ values: UnsafePointer<Float>, rows: Int, columns: Int, into sum: UnsafeMutablePointer<Float>) {
         sum.update(repeating: 0, count: columns)
         for r in 0..<rows {
-            let row = base + r * columns
+            let row = values + r * columns
             for c in 0..<columns { sum[c] += row[c] }
         }
     }

@@ -23,14 +23,32 @@ extension Matrix {
             if beta == 0 { result.fill(with: 0) } else { for i in result.buffer.indices { result.base[i] *= beta } }
             return
         }
+        BLAS.multiply(m: m, n: n, k: k, a.base, transposeA: transposeA, b.base, transposeB: transposeB,
+                      into: result.base, alpha: alpha, beta: beta)
+    }
+}
+
+/// `sgemm` on raw row-major storage, for layers that read one buffer as several shapes
+/// (a convolution sees a batch of images as one row per pixel).
+public enum BLAS {
+    /// `c[m×n] = alpha · op(a) · op(b) + beta · c`, where `op(a)` is m×k and `op(b)` is k×n,
+    /// every matrix densely packed.
+    @inlinable
+    public static func multiply(
+        m: Int, n: Int, k: Int,
+        _ a: UnsafePointer<Float>, transposeA: Bool = false,
+        _ b: UnsafePointer<Float>, transposeB: Bool = false,
+        into c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
             transposeB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k),
-            alpha, a.base, Int32(a.columns),
-            b.base, Int32(b.columns),
-            beta, result.base, Int32(result.columns))
+            alpha, a, Int32(transposeA ? m : k),
+            b, Int32(transposeB ? k : n),
+            beta, c, Int32(n))
     }
 }
 

@@ -10,17 +10,11 @@ public final class Encoder {
     public let mean: Dense
     public let logVariance: Dense
 
-    public init<G: RandomNumberGenerator>(_ configuration: ModelConfiguration, generator: inout G) {
-        var layers: [any Layer] = []
-        var width = configuration.imageSize
-        for (index, size) in configuration.hidden.enumerated() {
-            layers.append(Dense(width, size, activation: configuration.activation,
-                                name: "encoder.dense\(index + 1)", generator: &generator))
-            width = size
-        }
-        body = Sequential(layers)
-        mean = Dense(width, configuration.codingSize, name: "encoder.mean", generator: &generator)
-        logVariance = Dense(width, configuration.codingSize, name: "encoder.log_var", generator: &generator)
+    init<G: RandomNumberGenerator>(_ plan: LayerPlan, generator: inout G) {
+        body = Sequential(plan.encoder.map { $0.make(&generator) })
+        // Both heads are dense by construction of the plan.
+        mean = plan.mean.make(&generator) as! Dense
+        logVariance = plan.logVariance.make(&generator) as! Dense
     }
 
     public var parameters: [Parameter] { body.parameters + mean.parameters + logVariance.parameters }
@@ -41,22 +35,13 @@ public final class Encoder {
     }
 }
 
-/// Maps codings back to images: the encoder's hidden sizes in reverse, then a layer with
-/// one output per pixel whose activation the likelihood chooses.
+/// Maps codings back to images: the encoder's layers mirrored, ending with one output per
+/// pixel whose activation the likelihood chooses.
 public final class Decoder {
     public let network: Sequential
 
-    public init<G: RandomNumberGenerator>(_ configuration: ModelConfiguration, generator: inout G) {
-        var layers: [any Layer] = []
-        var width = configuration.codingSize
-        for (index, size) in configuration.hidden.reversed().enumerated() {
-            layers.append(Dense(width, size, activation: configuration.activation,
-                                name: "decoder.dense\(index + 1)", generator: &generator))
-            width = size
-        }
-        layers.append(Dense(width, configuration.imageSize, activation: configuration.likelihood.outputActivation,
-                            name: "decoder.output", generator: &generator))
-        network = Sequential(layers)
+    init<G: RandomNumberGenerator>(_ plan: LayerPlan, generator: inout G) {
+        network = Sequential(plan.decoder.map { $0.make(&generator) })
     }
 
     public var parameters: [Parameter] { network.parameters }

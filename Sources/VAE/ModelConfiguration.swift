@@ -13,10 +13,16 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     public var likelihood: Likelihood
     /// The weight of the latent loss; 1 is the book's VAE, 0 a plain autoencoder's loss.
     public var beta: Float
+    /// Dense layers only (the book's), or convolutions before the dense layers.
+    public var architecture: Architecture
+    /// Filters of the encoder's stride-2 convolutions, input side first (`conv` only);
+    /// the decoder mirrors them with transposed convolutions.
+    public var filters: [Int]
 
     public init(imageHeight: Int = 28, imageWidth: Int = 28, channels: Int = 1, codingSize: Int = 10,
                 hidden: [Int] = [150, 100], activation: ActivationChoice = .relu,
-                likelihood: Likelihood = .mse, beta: Float = 1) {
+                likelihood: Likelihood = .mse, beta: Float = 1,
+                architecture: Architecture = .dense, filters: [Int] = []) {
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth
         self.channels = channels
@@ -25,7 +31,30 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         self.activation = activation
         self.likelihood = likelihood
         self.beta = beta
+        self.architecture = architecture
+        self.filters = filters
     }
+
+    enum CodingKeys: String, CodingKey {
+        case imageHeight, imageWidth, channels, codingSize, hidden, activation, likelihood, beta, architecture, filters
+    }
+
+    /// Reads a configuration; keys added after the first version may be missing.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        imageHeight = try container.decode(Int.self, forKey: .imageHeight)
+        imageWidth = try container.decode(Int.self, forKey: .imageWidth)
+        channels = try container.decode(Int.self, forKey: .channels)
+        codingSize = try container.decode(Int.self, forKey: .codingSize)
+        hidden = try container.decode([Int].self, forKey: .hidden)
+        activation = try container.decode(ActivationChoice.self, forKey: .activation)
+        likelihood = try container.decode(Likelihood.self, forKey: .likelihood)
+        beta = try container.decode(Float.self, forKey: .beta)
+        architecture = try container.decodeIfPresent(Architecture.self, forKey: .architecture) ?? .dense
+        filters = try container.decodeIfPresent([Int].self, forKey: .filters) ?? []
+    }
+
+    public var imageShape: ImageShape { ImageShape(height: imageHeight, width: imageWidth, channels: channels) }
 
     /// The book's model for Fashion-MNIST.
     public static let book = ModelConfiguration()
@@ -41,6 +70,22 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         if let bad = hidden.first(where: { $0 <= 0 }) {
             throw ConfigurationError("hidden layer sizes must be at least 1, not \(bad)")
         }
+        switch architecture {
+        case .dense where !filters.isEmpty:
+            throw ConfigurationError("--filters sets the convolutions of --architecture conv; the dense model has none")
+        case .conv where filters.isEmpty || filters.count > 6:
+            throw ConfigurationError("--architecture conv needs 1 to 6 --filters, not \(filters.count)")
+        case .conv:
+            if let bad = filters.first(where: { $0 <= 0 || $0 > 4096 }) {
+                throw ConfigurationError("--filters must be between 1 and 4096, not \(bad)")
+            }
+            let factor = 1 << filters.count
+            if imageHeight % factor != 0 || imageWidth % factor != 0 {
+                throw ConfigurationError("\(filters.count) stride-2 convolutions need image sides divisible by \(factor); \(imageHeight)×\(imageWidth) is not (use fewer --filters)")
+            }
+        case .dense:
+            break
+        }
         if !beta.isFinite || beta < 0 { throw ConfigurationError("β must be a non-negative number, not \(beta)") }
         if imageHeight > 1 << 14 || imageWidth > 1 << 14 || channels > 4 {
             throw ConfigurationError("the image shape \(imageHeight)×\(imageWidth)×\(channels) is beyond what this tool trains")
@@ -52,23 +97,14 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
 
     /// Weights and biases of the encoder and decoder, or nil if the count overflows.
     public var parameterCount: Int? {
-        var total = 0
-        func add(_ inputs: Int, _ outputs: Int, heads: Int = 1) -> Bool {
-            guard inputs < 1 << 40, outputs < 1 << 30 else { return false }
-            let (product, overflow) = (inputs + 1).multipliedReportingOverflow(by: outputs * heads)
-            guard !overflow else { return false }
-            let (sum, overflowed) = total.addingReportingOverflow(product)
-            total = sum
-            return !overflowed
-        }
-        var width = imageSize
-        for size in hidden { guard add(width, size) else { return nil }; width = size }
-        guard add(width, codingSize, heads: 2) else { return nil }
-        width = codingSize
-        for size in hidden.reversed() { guard add(width, size) else { return nil }; width = size }
-        guard add(width, imageSize) else { return nil }
-        return total
+        guard let plan = try? LayerPlan(self) else { return nil }
+        return plan.parameterCount
     }
+}
+
+/// The kind of network: the book's dense layers, or convolutions in front of them.
+public enum Architecture: String, Codable, CaseIterable, Sendable {
+    case dense, conv
 }
 
 /// The activation of the hidden layers, as named on the command line.

@@ -34,11 +34,14 @@ public final class VariationalAutoencoder {
     public let parameters: [Parameter]
     private var outputGradient: BatchBuffer
 
-    /// A model with Keras's initialisation, drawn from `generator`.
+    /// A model with Keras's initialisation, drawn from `generator`. The configuration must
+    /// have passed `validate()`.
     public init<G: RandomNumberGenerator>(_ configuration: ModelConfiguration, generator: inout G) {
         self.configuration = configuration
-        encoder = Encoder(configuration, generator: &generator)
-        decoder = Decoder(configuration, generator: &generator)
+        let plan: LayerPlan
+        do { plan = try LayerPlan(configuration) } catch { preconditionFailure("\(error)") }
+        encoder = Encoder(plan, generator: &generator)
+        decoder = Decoder(plan, generator: &generator)
         sampling = Sampling(codingSize: configuration.codingSize)
         reconstructionLoss = ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize)
         parameters = encoder.parameters + decoder.parameters

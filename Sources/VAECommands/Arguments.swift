@@ -21,6 +21,7 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
 }
 
 extension Likelihood: ExpressibleByArgument {}
+extension Architecture: ExpressibleByArgument {}
 extension Prior: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ActivationChoice: ExpressibleByArgument {}

@@ -18,6 +18,9 @@ struct Train: ParsableCommand {
     @Option(help: "The dimension of the latent codings.") var codingSize = 10
     @Option(help: "Hidden layer sizes of the encoder, comma-separated; the decoder mirrors them.")
     var hidden = LayerSizes([150, 100])
+    @Option(help: "dense (the book's) or conv (stride-2 convolutions before the dense layers).")
+    var architecture = Architecture.dense
+    @Option(help: "Filters of the convolutions, comma-separated (conv only; default 32,64).") var filters: LayerSizes?
     @Option(help: "Hidden activation: \(ActivationChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation = ActivationChoice.relu
     @Option(help: "Reconstruction loss: mse (the book's) or bernoulli.") var likelihood = Likelihood.mse
@@ -88,10 +91,12 @@ struct Train: ParsableCommand {
                                       optimizer: optimizer, seed: seed, validationCount: validation, limit: limit)
         try options.validate()
         var model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
-                                       likelihood: likelihood, beta: beta)
+                                       likelihood: likelihood, beta: beta, architecture: architecture,
+                                       filters: filters?.sizes ?? (architecture == .conv ? [32, 64] : []))
         try model.validate()
         let splits = try DataSplits.load(from: data, validationCount: validation, limit: limit)
         (model.imageHeight, model.imageWidth, model.channels) = (splits.training.height, splits.training.width, splits.training.channels)
+        try model.validate()
         let folder = RunFolder(path: out ?? "runs/" + Self.timestamp())
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)

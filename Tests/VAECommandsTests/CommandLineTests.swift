@@ -92,3 +92,45 @@ import Visualization
             throws: { "\($0)".contains("--overwrite") }
     }
 }
+
+/// Every architecture with every likelihood trains, samples and evaluates.
+@Suite(.serialized) struct VariantTests {
+    static let data = try! IDXFiles.makeDataset(train: 700, test: 50, side: 8)
+
+    @Test(arguments: Architecture.allCases, Likelihood.allCases)
+    func eachVariantTrainsSamplesAndEvaluates(architecture: Architecture, likelihood: Likelihood) throws {
+        let out = IDXFiles.temporaryFolder("variant").appendingPathComponent("run")
+        var command = try VAECommand.parseAsRoot([
+            "train", "--data", Self.data.path, "--epochs", "4", "--validation", "200", "--hidden", "24",
+            "--coding-size", "3", "--architecture", architecture.rawValue, "--likelihood", likelihood.rawValue,
+            "--batch-size", "32", "--out", out.path])
+        try command.run()
+        let history = try String(contentsOf: out.appendingPathComponent("history.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1])! }
+        // The Bernoulli loss includes the pixels' own entropy, so it cannot fall as far in relative terms.
+        #expect(history.last! < 0.92 * history.first!, "\(architecture) \(likelihood): \(history)")
+        let picture = out.appendingPathComponent("more.png")
+        var sample = try VAECommand.parseAsRoot(["sample", "--run", out.path, "--out", picture.path])
+        try sample.run()
+        #expect(PNG.decode(try Data(contentsOf: picture)) != nil)
+        var evaluate = try VAECommand.parseAsRoot(["evaluate", "--run", out.path])
+        try evaluate.run()
+    }
+
+    @Test func optionsThatDoNotFitTogetherAreRefusedBeforeAnyWork() throws {
+        let out = IDXFiles.temporaryFolder("variant-bad").appendingPathComponent("run")
+        for (arguments, expected) in [
+            (["--filters", "8,16"], "--filters sets the convolutions"),
+            (["--architecture", "conv", "--filters", "8,8,8,8"], "divisible by 16"),
+            (["--architecture", "conv", "--filters", "0"], "--filters"),
+            (["--architecture", "conv", "--filters", "9000"], "--filters must be between"),
+        ] {
+            #expect {
+                var command = try VAECommand.parseAsRoot(["train", "--data", Self.data.path, "--validation", "200",
+                                                          "--out", out.path] + arguments)
+                try command.run()
+            } throws: { VAECommand.message(for: $0).contains(expected) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}

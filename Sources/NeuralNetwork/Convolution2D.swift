@@ -1,0 +1,68 @@
+import NumericCore
+
+/// A 2-D convolution with a square kernel, a stride and Keras's "same" padding, computed
+/// as one matrix product over all receptive fields of the batch (im2col), so the work goes
+/// to BLAS. The kernel is [kernel × kernel × input channels, filters]: Keras's
+/// [kh, kw, in, out] kernel with its first three axes flattened, so weights move unchanged.
+public final class Convolution2D: Layer {
+    public let inputShape: ImageShape
+    public let outputShape: ImageShape
+    public let activation: Activation
+    public let kernel: Parameter
+    public let bias: Parameter
+    let geometry: ConvolutionGeometry
+
+    private var patches: BatchBuffer
+    private var output: BatchBuffer
+    private var inputGradient: BatchBuffer
+    private var patchGradient: BatchBuffer
+
+    public init<G: RandomNumberGenerator>(
+        input: ImageShape, filters: Int, kernelSize: Int = 3, stride: Int = 2,
+        activation: Activation = .relu, name: String = "conv", generator: inout G
+    ) {
+        geometry = ConvolutionGeometry(input: input, kernelSize: kernelSize, stride: stride)
+        inputShape = input
+        outputShape = ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: filters)
+        self.activation = activation
+        let weights = Matrix(rows: geometry.patchSize, columns: filters)
+        // Glorot-uniform with Keras's fans for a convolution: receptive field × channels.
+        let limit = (6 / Float(kernelSize * kernelSize * (input.channels + filters))).squareRoot()
+        weights.fillUniform(from: -limit, to: limit, using: &generator)
+        kernel = Parameter(name: name + ".kernel", value: weights)
+        bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters))
+        patches = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)
+        output = BatchBuffer(columns: outputShape.size)
+        inputGradient = BatchBuffer(columns: input.size)
+        patchGradient = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)
+    }
+
+    public var parameters: [Parameter] { [kernel, bias] }
+
+    public func forward(_ input: Matrix) -> Matrix {
+        precondition(input.columns == inputShape.size, "a convolution over \(inputShape) images got \(input.columns) values")
+        let batch = input.rows, pixels = batch * geometry.outputPixels
+        let patches = patches.withRows(batch), y = output.withRows(batch)
+        geometry.gatherPatches(input.base, count: batch, into: patches.base)
+        BLAS.multiply(m: pixels, n: outputShape.channels, k: geometry.patchSize, patches.base, kernel.value.base, into: y.base)
+        activation.applyWithBias(y.base, rows: pixels, columns: outputShape.channels, bias: bias.value.base)
+        return y
+    }
+
+    public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix? {
+        guard let y = output.matrix, let patches = patches.matrix else { preconditionFailure("backward before forward") }
+        let batch = outputGradient.rows, pixels = batch * geometry.outputPixels, filters = outputShape.channels
+        activation.multiplyByDerivative(outputGradient, output: y)
+        // dW = patchesᵀ · dY,  db = Σ_pixels dY,  d(patches) = dY · Wᵀ, then scattered back.
+        BLAS.multiply(m: geometry.patchSize, n: filters, k: pixels, patches.base, transposeA: true,
+                      outputGradient.base, into: kernel.gradient.base)
+        Matrix.sumRows(outputGradient.base, rows: pixels, columns: filters, into: bias.gradient.base)
+        guard needsInputGradient else { return nil }
+        let patchGradient = patchGradient.withRows(batch), dx = inputGradient.withRows(batch)
+        BLAS.multiply(m: pixels, n: geometry.patchSize, k: filters, outputGradient.base,
+                      kernel.value.base, transposeB: true, into: patchGradient.base)
+        dx.fill(with: 0)
+        geometry.scatterPatches(patchGradient.base, count: batch, into: dx.base)
+        return dx
+    }
+}

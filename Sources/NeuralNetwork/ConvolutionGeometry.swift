@@ -1,0 +1,98 @@
+/// The height, width and channels of the images in a batch; each image is one row of a
+/// matrix, stored channel-last (height × width × channels), as image files store pixels.
+public struct ImageShape: Codable, Equatable, Sendable, CustomStringConvertible {
+    public var height: Int
+    public var width: Int
+    public var channels: Int
+
+    public init(height: Int, width: Int, channels: Int) {
+        self.height = height
+        self.width = width
+        self.channels = channels
+    }
+
+    public var size: Int { height * width * channels }
+    public var description: String { "\(height)×\(width)×\(channels)" }
+}
+
+/// Where a square kernel sits for each output pixel of a strided convolution with Keras's
+/// "same" padding (output = ⌈input / stride⌉, the padding split with the extra row or
+/// column at the bottom and right), and the two index maps every convolution needs:
+/// `gatherPatches` (im2col) lays each output pixel's receptive field out as a row, so the
+/// convolution becomes one matrix product; `scatterPatches` (col2im) adds such rows back
+/// into images, which is the adjoint and gives the input's gradient.
+struct ConvolutionGeometry {
+    let input: ImageShape
+    let kernelSize: Int
+    let stride: Int
+    let outputHeight: Int
+    let outputWidth: Int
+    let padTop: Int
+    let padLeft: Int
+
+    init(input: ImageShape, kernelSize: Int, stride: Int) {
+        precondition(kernelSize > 0 && stride > 0, "kernel size and stride must be positive")
+        self.input = input
+        self.kernelSize = kernelSize
+        self.stride = stride
+        outputHeight = (input.height + stride - 1) / stride
+        outputWidth = (input.width + stride - 1) / stride
+        padTop = max((outputHeight - 1) * stride + kernelSize - input.height, 0) / 2
+        padLeft = max((outputWidth - 1) * stride + kernelSize - input.width, 0) / 2
+    }
+
+    /// Output pixels per image.
+    var outputPixels: Int { outputHeight * outputWidth }
+    /// Values in one receptive field: kernel height × kernel width × input channels.
+    var patchSize: Int { kernelSize * kernelSize * input.channels }
+
+    /// `patches[(image · outputPixels + pixel), :]` = the receptive field of that output
+    /// pixel, zero where it hangs over the padding.
+    func gatherPatches(_ images: UnsafePointer<Float>, count: Int, into patches: UnsafeMutablePointer<Float>) {
+        let channels = input.channels
+        for image in 0..<count {
+            let source = images + image * input.size
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    var target = patches + ((image * outputHeight + oy) * outputWidth + ox) * patchSize
+                    for ky in 0..<kernelSize {
+                        let iy = oy * stride + ky - padTop
+                        for kx in 0..<kernelSize {
+                            let ix = ox * stride + kx - padLeft
+                            if iy >= 0 && iy < input.height && ix >= 0 && ix < input.width {
+                                target.update(from: source + (iy * input.width + ix) * channels, count: channels)
+                            } else {
+                                target.update(repeating: 0, count: channels)
+                            }
+                            target += channels
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `images += scatter(patches)`: every patch value added back to the pixel it came from.
+    func scatterPatches(_ patches: UnsafePointer<Float>, count: Int, into images: UnsafeMutablePointer<Float>) {
+        let channels = input.channels
+        for image in 0..<count {
+            let target = images + image * input.size
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    var source = patches + ((image * outputHeight + oy) * outputWidth + ox) * patchSize
+                    for ky in 0..<kernelSize {
+                        let iy = oy * stride + ky - padTop
+                        for kx in 0..<kernelSize {
+                            let ix = ox * stride + kx - padLeft
+                            if iy >= 0 && iy < input.height && ix >= 0 && ix < input.width {
+                                let pixel = target + (iy * input.width + ix) * channels
+                                for c in 0..<channels { pixel[c] += source[c] }
+                            }
+                            source += channels
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

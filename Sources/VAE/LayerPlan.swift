@@ -1,0 +1,98 @@
+import NeuralNetwork
+
+/// The layers of an encoder and a decoder, described before any is built, so that a
+/// configuration's sizes can be checked and its parameters counted without allocating.
+struct LayerPlan {
+    enum Layer {
+        case dense(name: String, inputs: Int, outputs: Int, activation: Activation)
+        case convolution(name: String, input: ImageShape, filters: Int, stride: Int, activation: Activation)
+        case transposedConvolution(name: String, input: ImageShape, filters: Int, stride: Int, activation: Activation)
+
+        static let kernelSize = 3
+
+        /// Weights and biases, or nil if the count overflows.
+        var parameterCount: Int? {
+            let (weights, outputs): (Int, Int) = switch self {
+            case let .dense(_, inputs, outputs, _): (inputs, outputs)
+            case let .convolution(_, input, filters, _, _): (Self.kernelSize * Self.kernelSize * input.channels, filters)
+            case let .transposedConvolution(_, input, filters, _, _): (Self.kernelSize * Self.kernelSize * input.channels, filters)
+            }
+            guard weights < 1 << 40, outputs < 1 << 30 else { return nil }
+            let (count, overflow) = (weights + 1).multipliedReportingOverflow(by: outputs)
+            return overflow ? nil : count
+        }
+
+        func make<G: RandomNumberGenerator>(_ generator: inout G) -> any NeuralNetwork.Layer {
+            switch self {
+            case let .dense(name, inputs, outputs, activation):
+                Dense(inputs, outputs, activation: activation, name: name, generator: &generator)
+            case let .convolution(name, input, filters, stride, activation):
+                Convolution2D(input: input, filters: filters, kernelSize: Self.kernelSize, stride: stride,
+                              activation: activation, name: name, generator: &generator)
+            case let .transposedConvolution(name, input, filters, stride, activation):
+                TransposedConvolution2D(input: input, filters: filters, kernelSize: Self.kernelSize, stride: stride,
+                                        activation: activation, name: name, generator: &generator)
+            }
+        }
+    }
+
+    var encoder: [Layer] = []
+    var mean: Layer
+    var logVariance: Layer
+    var decoder: [Layer] = []
+
+    /// Encoder: [stride-2 convolutions,] dense hidden layers, then the μ and γ heads side by side.
+    /// Decoder: the dense layers mirrored, [a dense projection and transposed convolutions
+    /// mirroring the encoder's,] then one output per pixel with the likelihood's activation.
+    init(_ configuration: ModelConfiguration) throws(ConfigurationError) {
+        let activation = configuration.activation
+        var shape = configuration.imageShape
+        if configuration.architecture == .conv {
+            for (index, filters) in configuration.filters.enumerated() {
+                encoder.append(.convolution(name: "encoder.conv\(index + 1)", input: shape, filters: filters,
+                                            stride: 2, activation: activation))
+                shape = ImageShape(height: shape.height / 2, width: shape.width / 2, channels: filters)
+            }
+        }
+        let convolved = shape
+        var width = shape.size
+        for (index, size) in configuration.hidden.enumerated() {
+            encoder.append(.dense(name: "encoder.dense\(index + 1)", inputs: width, outputs: size, activation: activation))
+            width = size
+        }
+        mean = .dense(name: "encoder.mean", inputs: width, outputs: configuration.codingSize, activation: .linear)
+        logVariance = .dense(name: "encoder.log_var", inputs: width, outputs: configuration.codingSize, activation: .linear)
+
+        width = configuration.codingSize
+        for (index, size) in configuration.hidden.reversed().enumerated() {
+            decoder.append(.dense(name: "decoder.dense\(index + 1)", inputs: width, outputs: size, activation: activation))
+            width = size
+        }
+        let output = configuration.likelihood.outputActivation
+        if configuration.architecture == .conv {
+            decoder.append(.dense(name: "decoder.project", inputs: width, outputs: convolved.size, activation: activation))
+            shape = convolved
+            for (index, filters) in configuration.filters.reversed().enumerated() {
+                decoder.append(.transposedConvolution(name: "decoder.deconv\(index + 1)", input: shape, filters: filters,
+                                                      stride: 2, activation: activation))
+                shape = ImageShape(height: shape.height * 2, width: shape.width * 2, channels: filters)
+            }
+            decoder.append(.transposedConvolution(name: "decoder.output", input: shape, filters: configuration.channels,
+                                                  stride: 1, activation: output))
+        } else {
+            decoder.append(.dense(name: "decoder.output", inputs: width, outputs: configuration.imageSize, activation: output))
+        }
+        guard parameterCount != nil else { throw ConfigurationError("the model is too large to count its parameters") }
+    }
+
+    var parameterCount: Int? {
+        var total = 0
+        for layer in encoder + [mean, logVariance] + decoder {
+            guard let count = layer.parameterCount else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return total
+    }
+}
