@@ -42,8 +42,9 @@ struct LayerPlan {
     var decoder: [Layer] = []
 
     /// Encoder: [stride-2 convolutions,] dense hidden layers, then the μ and γ heads side by side.
-    /// Decoder: the dense layers mirrored, [a dense projection and transposed convolutions
-    /// mirroring the encoder's,] then one output per pixel with the likelihood's activation.
+    /// Decoder: the dense layers mirrored, [a dense projection to the smallest feature map
+    /// and transposed convolutions mirroring the encoder's,] ending with one output per
+    /// pixel with the likelihood's activation.
     init(_ configuration: ModelConfiguration) throws(ConfigurationError) {
         let activation = configuration.activation
         var shape = configuration.imageShape
@@ -72,13 +73,17 @@ struct LayerPlan {
         if configuration.architecture == .conv {
             decoder.append(.dense(name: "decoder.project", inputs: width, outputs: convolved.size, activation: activation))
             shape = convolved
-            for (index, filters) in configuration.filters.reversed().enumerated() {
-                decoder.append(.transposedConvolution(name: "decoder.deconv\(index + 1)", input: shape, filters: filters,
-                                                      stride: 2, activation: activation))
-                shape = ImageShape(height: shape.height * 2, width: shape.width * 2, channels: filters)
+            // The encoder's convolutions in reverse: each maps back to the channels the
+            // matching convolution took in, the last one to the image's own channels.
+            let filters = configuration.filters
+            for index in filters.indices.reversed() {
+                let last = index == 0
+                let channels = last ? configuration.channels : filters[index - 1]
+                decoder.append(.transposedConvolution(
+                    name: last ? "decoder.output" : "decoder.deconv\(filters.count - index)", input: shape,
+                    filters: channels, stride: 2, activation: last ? output : activation))
+                shape = ImageShape(height: shape.height * 2, width: shape.width * 2, channels: channels)
             }
-            decoder.append(.transposedConvolution(name: "decoder.output", input: shape, filters: configuration.channels,
-                                                  stride: 1, activation: output))
         } else {
             decoder.append(.dense(name: "decoder.output", inputs: width, outputs: configuration.imageSize, activation: output))
         }
