@@ -50,24 +50,11 @@ struct ConvolutionGeometry {
     /// pixel, zero where it hangs over the padding.
     func gatherPatches(_ images: UnsafePointer<Float>, count: Int, into patches: UnsafeMutablePointer<Float>) {
         let channels = input.channels
-        for image in 0..<count {
-            let source = images + image * input.size
-            for oy in 0..<outputHeight {
-                for ox in 0..<outputWidth {
-                    var target = patches + ((image * outputHeight + oy) * outputWidth + ox) * patchSize
-                    for ky in 0..<kernelSize {
-                        let iy = oy * stride + ky - padTop
-                        for kx in 0..<kernelSize {
-                            let ix = ox * stride + kx - padLeft
-                            if iy >= 0 && iy < input.height && ix >= 0 && ix < input.width {
-                                target.update(from: source + (iy * input.width + ix) * channels, count: channels)
-                            } else {
-                                target.update(repeating: 0, count: channels)
-                            }
-                            target += channels
-                        }
-                    }
-                }
+        forEachKernelPosition(images: count) { patch, pixel in
+            if let pixel {
+                (patches + patch).update(from: images + pixel, count: channels)
+            } else {
+                (patches + patch).update(repeating: 0, count: channels)
             }
         }
     }
@@ -75,20 +62,31 @@ struct ConvolutionGeometry {
     /// `images += scatter(patches)`: every patch value added back to the pixel it came from.
     func scatterPatches(_ patches: UnsafePointer<Float>, count: Int, into images: UnsafeMutablePointer<Float>) {
         let channels = input.channels
-        for image in 0..<count {
-            let target = images + image * input.size
+        forEachKernelPosition(images: count) { patch, pixel in
+            guard let pixel else { return }
+            let source = patches + patch, target = images + pixel
+            for c in 0..<channels { target[c] += source[c] }
+        }
+    }
+
+    /// Visits every kernel position of every output pixel of `images` images, in the
+    /// order of the patches buffer: `patch` is where the position's channels start in
+    /// that buffer, `pixel` where the input pixel under it starts, or nil over padding.
+    @inline(__always)
+    private func forEachKernelPosition(images: Int, _ body: (_ patch: Int, _ pixel: Int?) -> Void) {
+        let channels = input.channels
+        var patch = 0
+        for image in 0..<images {
+            let imageStart = image * input.size
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
-                    var source = patches + ((image * outputHeight + oy) * outputWidth + ox) * patchSize
                     for ky in 0..<kernelSize {
                         let iy = oy * stride + ky - padTop
                         for kx in 0..<kernelSize {
                             let ix = ox * stride + kx - padLeft
-                            if iy >= 0 && iy < input.height && ix >= 0 && ix < input.width {
-                                let pixel = target + (iy * input.width + ix) * channels
-                                for c in 0..<channels { pixel[c] += source[c] }
-                            }
-                            source += channels
+                            let inside = iy >= 0 && iy < input.height && ix >= 0 && ix < input.width
+                            body(patch, inside ? imageStart + (iy * input.width + ix) * channels : nil)
+                            patch += channels
                         }
                     }
                 }

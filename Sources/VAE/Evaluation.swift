@@ -2,25 +2,25 @@ import Datasets
 import NumericCore
 
 /// Sums of batch losses, weighted by batch size, as Keras averages a metric over an epoch.
-public struct LossAverage: Sendable {
-    private var sums = (total: 0.0, reconstruction: 0.0, latent: 0.0, divergence: 0.0)
+public struct LossAverage: Codable, Equatable, Sendable {
+    private var total = 0.0, reconstruction = 0.0, latent = 0.0, divergence = 0.0
     public private(set) var count = 0
 
     public init() {}
 
     public mutating func add(_ loss: LossBreakdown, images: Int) {
         let weight = Double(images)
-        sums.total += Double(loss.total) * weight
-        sums.reconstruction += Double(loss.reconstruction) * weight
-        sums.latent += Double(loss.latent) * weight
-        sums.divergence += Double(loss.divergence) * weight
+        total += Double(loss.total) * weight
+        reconstruction += Double(loss.reconstruction) * weight
+        latent += Double(loss.latent) * weight
+        divergence += Double(loss.divergence) * weight
         count += images
     }
 
     public var mean: LossBreakdown {
         let n = Double(max(count, 1))
-        return LossBreakdown(total: Float(sums.total / n), reconstruction: Float(sums.reconstruction / n),
-                             latent: Float(sums.latent / n), divergence: Float(sums.divergence / n))
+        return LossBreakdown(total: Float(total / n), reconstruction: Float(reconstruction / n),
+                             latent: Float(latent / n), divergence: Float(divergence / n))
     }
 }
 

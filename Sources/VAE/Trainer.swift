@@ -38,11 +38,21 @@ public enum TrainingError: Error, CustomStringConvertible {
 }
 
 /// What a trainer needs besides the weights and the optimizer to continue exactly where
-/// it stopped: the epochs done and the random generators' states.
+/// it stopped: the epochs done, the random generators' states, and an interrupted epoch.
 public struct TrainerState: Codable, Equatable, Sendable {
     public var history: [EpochRecord]
     public var generator: SeededGenerator
     public var validationGenerator: SeededGenerator
+    public var epochInProgress: EpochInProgress?
+}
+
+/// An epoch stopped between two steps: its image order, the steps done, and the running
+/// loss, so that finishing it later gives exactly what an uninterrupted epoch gives.
+public struct EpochInProgress: Codable, Equatable, Sendable {
+    public var stepsDone: Int
+    public var order: [Int]
+    public var average: LossAverage
+    public var seconds: Double
 }
 
 /// Runs the book's `fit`: shuffled mini-batches, one optimizer step each, then the
@@ -58,14 +68,20 @@ public final class Trainer {
     /// Drives the noise of validation, apart so that validating never changes training.
     public private(set) var validationGenerator: SeededGenerator
     public private(set) var history: [EpochRecord] = []
+    /// Set when an epoch was stopped part-way; the next `trainEpoch` finishes it.
+    public private(set) var epochInProgress: EpochInProgress?
 
     /// Everything besides weights and optimizer that a checkpoint must hold.
     public var state: TrainerState {
-        get { TrainerState(history: history, generator: generator, validationGenerator: validationGenerator) }
+        get {
+            TrainerState(history: history, generator: generator, validationGenerator: validationGenerator,
+                         epochInProgress: epochInProgress)
+        }
         set {
             history = newValue.history
             generator = newValue.generator
             validationGenerator = newValue.validationGenerator
+            epochInProgress = newValue.epochInProgress
         }
     }
 
@@ -90,21 +106,27 @@ public final class Trainer {
     /// Steps per epoch; the last batch may be smaller.
     public var stepsPerEpoch: Int { (training.count + options.batchSize - 1) / options.batchSize }
 
-    /// Trains one epoch, then measures the validation loss.
+    /// Trains one epoch (or finishes an interrupted one), then measures the validation loss.
     ///
-    /// `shouldStop` is asked after every step; when it answers true the epoch is abandoned
-    /// with `TrainingError.interrupted`, and the trainer's state is that of the partly
-    /// trained epoch (resume from the last checkpoint, not from this state).
+    /// `shouldStop` is asked after every step; when it answers true the trainer records
+    /// the epoch as in progress (a checkpoint written now resumes exactly) and throws
+    /// `TrainingError.interrupted`.
     @discardableResult
     public func trainEpoch(progress: ((StepProgress) -> Void)? = nil,
                            shouldStop: (() -> Bool)? = nil) throws -> EpochRecord {
         let epoch = history.count + 1
         let start = Date()
         FloatingPointEnvironment.flushSubnormalsToZero()
-        shuffle()
         var average = LossAverage()
+        var firstStep = 0, earlierSeconds = 0.0
+        if let resumed = epochInProgress, resumed.order.count == training.count {
+            (order, average, firstStep, earlierSeconds) = (resumed.order, resumed.average, resumed.stepsDone, resumed.seconds)
+        } else {
+            shuffle()
+        }
+        epochInProgress = nil
         let steps = stepsPerEpoch
-        for step in 0..<steps {
+        for step in firstStep..<steps {
             let range = (step * options.batchSize)..<min((step + 1) * options.batchSize, training.count)
             training.fill(batch, with: order[range])
             noise.setRows(range.count)
@@ -115,13 +137,17 @@ public final class Trainer {
             average.add(loss, images: range.count)
             progress?(StepProgress(epoch: epoch, epochs: options.epochs, step: step + 1, steps: steps,
                                    loss: average.mean.total, elapsed: Date().timeIntervalSince(start)))
-            if shouldStop?() == true { throw TrainingError.interrupted(epoch: epoch, step: step + 1) }
+            if step + 1 < steps, shouldStop?() == true {
+                epochInProgress = EpochInProgress(stepsDone: step + 1, order: order, average: average,
+                                                  seconds: earlierSeconds + Date().timeIntervalSince(start))
+                throw TrainingError.interrupted(epoch: epoch, step: step + 1)
+            }
         }
         let validationLoss = validation.map {
             model.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
         }
         let record = EpochRecord(epoch: epoch, loss: average.mean, validation: validationLoss,
-                                 seconds: Date().timeIntervalSince(start))
+                                 seconds: earlierSeconds + Date().timeIntervalSince(start))
         history.append(record)
         return record
     }

@@ -31,7 +31,7 @@ struct Train: ParsableCommand {
     @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
     @Option(help: "The run folder to write (default: runs/<date-time>).") var out: String?
     @Flag(help: "Replace a run already in --out.") var overwrite = false
-    @Option(help: "Continue the run in this folder from its last completed epoch; its options are kept.")
+    @Option(help: "Continue the run in this folder from its checkpoint; its options are kept.")
     var resume: String?
 
     func run() throws {
@@ -49,7 +49,8 @@ struct Train: ParsableCommand {
 
         let total = configuration.training.epochs
         let done = trainer.history.count
-        Console.line((done > 0 ? "Resuming after epoch \(done) of \(total). " : "")
+        let partly = trainer.epochInProgress.map { " and step \($0.stepsDone) of epoch \(done + 1)" } ?? ""
+        Console.line((done > 0 || !partly.isEmpty ? "Resuming after epoch \(done)\(partly) of \(total). " : "")
             + "Training on \(splits.training.count) images, validating on \(splits.validation.count); "
             + "\(vae.parameters.reduce(0) { $0 + $1.value.count }) parameters; writing \(folder.url.path)")
         let reporter = ProgressReporter()
@@ -62,8 +63,14 @@ struct Train: ParsableCommand {
                 record = try trainer.trainEpoch(progress: reporter.step, shouldStop: { Interruption.wasRequested })
             } catch let error as TrainingError {
                 reporter.abandonLine()
-                try explain(error, folder: folder, epochsDone: trainer.history.count)
-                if case .interrupted = error { throw ExitCode(130) }
+                if case .interrupted(let epoch, let step) = error {
+                    try Checkpoint.write(trainer, configuration: configuration, to: folder.checkpointURL)
+                    Console.line("Interrupted at epoch \(epoch), step \(step); the checkpoint holds it. "
+                        + "Continue with: vae train --resume \(folder.url.path)")
+                    throw ExitCode(130)
+                }
+                let kept = trainer.history.isEmpty ? "No epoch was completed" : "The run folder keeps epoch \(trainer.history.count)"
+                Console.line("Stopped: \(error). \(kept).")
                 throw ExitCode.failure
             }
             reporter.epoch(record, of: total)
@@ -119,17 +126,6 @@ struct Train: ParsableCommand {
             throw ConfigurationError("the images in \(configuration.data) are \(splits.training.height)×\(splits.training.width), the run's model expects \(configuration.model.imageHeight)×\(configuration.model.imageWidth)")
         }
         return (folder, configuration, splits, lock)
-    }
-
-    /// What went wrong and what the run folder still holds.
-    func explain(_ error: TrainingError, folder: RunFolder, epochsDone: Int) throws {
-        let kept = epochsDone > 0 ? "The run folder keeps epoch \(epochsDone)" : "No epoch was completed"
-        switch error {
-        case .interrupted(let epoch, let step):
-            Console.line("Interrupted at epoch \(epoch), step \(step). \(kept); continue with: vae train --resume \(folder.url.path)")
-        case .diverged:
-            Console.line("Stopped: \(error). \(kept).")
-        }
     }
 
     static func timestamp() -> String {

@@ -63,6 +63,34 @@ import VAE
         #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))
     }
 
+    @Test func anEpochInterruptedPartWayResumesExactly() throws {
+        let images = try Datasets_load(Self.data)
+        let configuration = ModelConfiguration(imageHeight: 8, imageWidth: 8, codingSize: 3, hidden: [16])
+        let options = TrainingOptions(epochs: 3, batchSize: 64)
+        func trainer() -> Trainer {
+            var generator = SeededGenerator(seed: 11)
+            let model = VariationalAutoencoder(configuration, generator: &generator)
+            return Trainer(model: model, training: images.0, validation: images.1, options: options, generator: generator)
+        }
+        let whole = trainer()
+        for _ in 0..<3 { try whole.trainEpoch() }
+
+        let checkpoint = IDXFiles.temporaryFolder("midway").appendingPathComponent("checkpoint.safetensors")
+        let run = RunConfiguration(model: configuration, training: options, data: Self.data.path)
+        let first = trainer()
+        try first.trainEpoch()
+        var steps = 0
+        #expect(throws: TrainingError.self) { try first.trainEpoch(shouldStop: { steps += 1; return steps == 5 }) }
+        #expect(first.epochInProgress?.stepsDone == 5)
+        try Checkpoint.write(first, configuration: run, to: checkpoint)
+        let resumed = trainer()
+        try Checkpoint.restore(resumed, from: checkpoint)
+        while resumed.history.count < 3 { try resumed.trainEpoch() }
+        #expect(resumed.model.weights == whole.model.weights)
+        #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))
+        #expect(resumed.history.map(\.validation) == whole.history.map(\.validation))
+    }
+
     @Test func aSecondTrainingIntoTheSameFolderIsRefused() throws {
         let out = IDXFiles.temporaryFolder("locked").appendingPathComponent("run")
         try run(["train", "--epochs", "1", "--out", out.path] + common)
@@ -128,6 +156,7 @@ import VAE
         #expect(printed.contains("vae train --resume \(out.path)"), "\(printed)")
         let epochs = try Checkpoint.configuration(at: out.appendingPathComponent("checkpoint.safetensors"))
         #expect(epochs.training.epochs == 100000)
+        // Whether the signal came mid-epoch or at its end, the resumed run completes the next epoch.
         let done = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").count - 1
         try run(["train", "--resume", out.path, "--epochs", String(done + 1)])
         #expect(try String(contentsOf: history, encoding: .utf8).split(separator: "\n").count == done + 2)
