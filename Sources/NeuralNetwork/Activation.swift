@@ -11,6 +11,13 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     case relu
     case tanh
     case sigmoid
+    /// x for x > 0, eˣ − 1 below.
+    case elu
+    /// λ · elu with α: self-normalising (Klambauer et al., 2017).
+    case selu
+
+    static let seluScale: Float = 1.0507009873554805
+    static let seluAlpha: Float = 1.6732632423543772
 
     /// `values[r, c] = f(values[r, c] + bias[c])` over every row.
     func applyWithBias(_ values: Matrix, bias: Matrix) {
@@ -30,6 +37,11 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
                 for c in 0..<columns { row[c] = tanhf(row[c] + b[c]) }
             case .sigmoid:
                 for c in 0..<columns { row[c] = logistic(row[c] + b[c]) }
+            case .elu:
+                for c in 0..<columns { let x = row[c] + b[c]; row[c] = x > 0 ? x : expm1f(x) }
+            case .selu:
+                let (scale, alpha) = (Self.seluScale, Self.seluAlpha)
+                for c in 0..<columns { let x = row[c] + b[c]; row[c] = scale * (x > 0 ? x : alpha * expm1f(x)) }
             }
         }
     }
@@ -52,6 +64,11 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
             for i in 0..<count { g[i] *= 1 - y[i] * y[i] }
         case .sigmoid:
             for i in 0..<count { g[i] *= y[i] * (1 - y[i]) }
+        case .elu:
+            for i in 0..<count { g[i] *= y[i] > 0 ? 1 : y[i] + 1 }
+        case .selu:
+            let (scale, scaledAlpha) = (Self.seluScale, Self.seluScale * Self.seluAlpha)
+            for i in 0..<count { g[i] *= y[i] > 0 ? scale : y[i] + scaledAlpha }
         }
     }
 }

@@ -35,7 +35,7 @@ extension VariationalAutoencoder {
             let range = start..<min(start + batchSize, dataset.count)
             dataset.fill(batch, with: range)
             noise.setRows(range.count)
-            noise.fillNormal(using: &generator)
+            configuration.noise.fill(noise, using: &generator)
             average.add(loss(images: batch, noise: noise), images: range.count)
         }
         return average.mean

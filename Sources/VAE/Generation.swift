@@ -6,6 +6,10 @@ public enum Prior: String, Codable, CaseIterable, Sendable {
     case gaussian
     /// U(−1, 1) in every dimension, the assignment's alternative.
     case uniform
+    /// U(−√3, √3): uniform with the prior's variance of 1.
+    case uniformMatched = "uniform-matched"
+    /// N(0, I) with every value redrawn until |z| ≤ 2: the prior without its tails.
+    case truncated
 }
 
 /// Codings to decode: random draws, a line along one axis, a path between two codings.
@@ -16,6 +20,12 @@ public enum Codings {
         switch prior {
         case .gaussian: codings.fillNormal(using: &generator)
         case .uniform: codings.fillUniform(from: -1, to: 1, using: &generator)
+        case .uniformMatched: codings.fillUniform(from: -Float(3).squareRoot(), to: Float(3).squareRoot(), using: &generator)
+        case .truncated:
+            let values = codings.buffer
+            for i in values.indices {
+                repeat { values[i] = generator.nextNormal() } while abs(values[i]) > 2
+            }
         }
         return codings
     }
@@ -26,6 +36,31 @@ public enum Codings {
         precondition(axis >= 0 && axis < size, "axis \(axis) of a \(size)-dimensional coding")
         let codings = Matrix(rows: steps, columns: size)
         for step in 0..<steps { codings[step, axis] = linearStep(step, of: steps, from: start, to: end) }
+        return codings
+    }
+
+    /// One row per latent dimension, each sweeping that dimension from `start` to `end` in
+    /// `steps` columns with the others at 0: what each dimension encodes.
+    public static func traversal(size: Int, from start: Float, to end: Float, steps: Int) -> Matrix {
+        let codings = Matrix(rows: size * steps, columns: size)
+        for dimension in 0..<size {
+            for step in 0..<steps {
+                codings[dimension * steps + step, dimension] = linearStep(step, of: steps, from: start, to: end)
+            }
+        }
+        return codings
+    }
+
+    /// A `steps × steps` grid over the plane of a two-dimensional coding, from `start` to
+    /// `end` on both axes; the first axis runs along rows, the second down columns.
+    public static func grid(from start: Float, to end: Float, steps: Int) -> Matrix {
+        let codings = Matrix(rows: steps * steps, columns: 2)
+        for row in 0..<steps {
+            for column in 0..<steps {
+                codings[row * steps + column, 0] = linearStep(column, of: steps, from: start, to: end)
+                codings[row * steps + column, 1] = linearStep(row, of: steps, from: end, to: start)
+            }
+        }
         return codings
     }
 

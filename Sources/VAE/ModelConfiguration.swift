@@ -1,4 +1,5 @@
 import NeuralNetwork
+import NumericCore
 
 /// Everything that fixes a model's shape: enough to rebuild it from `config.json`.
 public struct ModelConfiguration: Codable, Equatable, Sendable {
@@ -18,11 +19,13 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     /// Filters of the encoder's stride-2 convolutions, input side first (`conv` only);
     /// the decoder mirrors them with transposed convolutions.
     public var filters: [Int]
+    /// The distribution of ε in the sampling layer during training and evaluation.
+    public var noise: Noise
 
     public init(imageHeight: Int = 28, imageWidth: Int = 28, channels: Int = 1, codingSize: Int = 10,
                 hidden: [Int] = [150, 100], activation: ActivationChoice = .relu,
                 likelihood: Likelihood = .mse, beta: Float = 1,
-                architecture: Architecture = .dense, filters: [Int] = []) {
+                architecture: Architecture = .dense, filters: [Int] = [], noise: Noise = .gaussian) {
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth
         self.channels = channels
@@ -33,10 +36,11 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         self.beta = beta
         self.architecture = architecture
         self.filters = filters
+        self.noise = noise
     }
 
     enum CodingKeys: String, CodingKey {
-        case imageHeight, imageWidth, channels, codingSize, hidden, activation, likelihood, beta, architecture, filters
+        case imageHeight, imageWidth, channels, codingSize, hidden, activation, likelihood, beta, architecture, filters, noise
     }
 
     /// Reads a configuration; keys added after the first version may be missing.
@@ -52,6 +56,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         beta = try container.decode(Float.self, forKey: .beta)
         architecture = try container.decodeIfPresent(Architecture.self, forKey: .architecture) ?? .dense
         filters = try container.decodeIfPresent([Int].self, forKey: .filters) ?? []
+        noise = try container.decodeIfPresent(Noise.self, forKey: .noise) ?? .gaussian
     }
 
     public var imageShape: ImageShape { ImageShape(height: imageHeight, width: imageWidth, channels: channels) }
@@ -99,6 +104,25 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     public var parameterCount: Int? {
         guard let plan = try? LayerPlan(self) else { return nil }
         return plan.parameterCount
+    }
+}
+
+/// The noise ε of the sampling layer z = μ + σ · ε.
+public enum Noise: String, Codable, CaseIterable, Sendable {
+    /// N(0, I), the book's (and the reparameterisation trick's) choice.
+    case gaussian
+    /// U(−√3, √3) in every dimension: mean 0 and variance 1 like the Gaussian.
+    case uniform
+    /// ε = 0, so z = μ: the encoder is deterministic, as in a plain autoencoder.
+    case none
+
+    /// Fills `matrix` with noise of this kind.
+    public func fill(_ matrix: Matrix, using generator: inout SeededGenerator) {
+        switch self {
+        case .gaussian: matrix.fillNormal(using: &generator)
+        case .uniform: matrix.fillUniform(from: -Float(3).squareRoot(), to: Float(3).squareRoot(), using: &generator)
+        case .none: matrix.fill(with: 0)
+        }
     }
 }
 

@@ -130,7 +130,8 @@ public final class Trainer {
             let range = (step * options.batchSize)..<min((step + 1) * options.batchSize, training.count)
             training.fill(batch, with: order[range])
             noise.setRows(range.count)
-            noise.fillNormal(using: &generator)
+            model.configuration.noise.fill(noise, using: &generator)
+            model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: step, steps: steps)
             let loss = model.computeGradients(images: batch, noise: noise)
             guard loss.total.isFinite else { throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: loss.total) }
             optimizer.step()
@@ -143,6 +144,7 @@ public final class Trainer {
                 throw TrainingError.interrupted(epoch: epoch, step: step + 1)
             }
         }
+        model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: steps, steps: steps)
         let validationLoss = validation.map {
             model.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
         }

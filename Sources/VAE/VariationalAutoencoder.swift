@@ -49,7 +49,11 @@ public final class VariationalAutoencoder {
     }
 
     /// The weight given to the KL divergence in the total loss.
-    public var latentWeight: Float { configuration.beta * reconstructionLoss.latentScale }
+    public var latentWeight: Float { configuration.beta * latentWarmUp * reconstructionLoss.latentScale }
+
+    /// A factor in [0, 1] on β while the latent loss is being warmed up (KL annealing);
+    /// 1 otherwise. The trainer sets it step by step.
+    public var latentWarmUp: Float = 1
 
     /// The loss of a batch for the given noise, and every parameter's gradient.
     @discardableResult

@@ -22,6 +22,7 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
 
 extension Likelihood: ExpressibleByArgument {}
 extension Architecture: ExpressibleByArgument {}
+extension Noise: ExpressibleByArgument {}
 extension Prior: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ActivationChoice: ExpressibleByArgument {}

@@ -10,7 +10,8 @@ struct Sample: ParsableCommand {
     @Option(help: "How many images.") var count = 21
     @Option(help: "Images per row of the grid.") var columns = 7
     @Option(help: "The seed of the random codings.") var seed: UInt64 = 42
-    @Option(help: "The distribution of the codings: gaussian (N(0, I)) or uniform (U(-1, 1)).") var prior = Prior.gaussian
+    @Option(help: "The distribution of the codings: gaussian N(0, I), uniform U(-1, 1), uniform-matched U(-√3, √3), truncated (N(0, I) within ±2).")
+    var prior = Prior.gaussian
     @Option(help: "The PNG file to write (default: samples.png in the run folder).") var out: String?
 
     func validate() throws {

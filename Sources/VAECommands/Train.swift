@@ -25,6 +25,10 @@ struct Train: ParsableCommand {
     var activation = ActivationChoice.relu
     @Option(help: "Reconstruction loss: mse (the book's) or bernoulli.") var likelihood = Likelihood.mse
     @Option(help: "Weight of the latent loss: 1 is the book's VAE, 0 a plain autoencoder loss.") var beta: Float = 1
+    @Option(help: "Epochs over which β grows linearly from 0 (KL warm-up); 0 for none.") var klWarmup = 0
+    @Option(help: "The sampling layer's noise ε: gaussian (the book's), uniform (unit variance), or none (z = μ).")
+    var noise = Noise.gaussian
+    @Flag(help: "No sampling in the encoder: the same as --noise none.") var deterministic = false
     @Option(help: "Images held out from the end of the training file for validation.") var validation = 5000
     @Option(help: "Train on the first N training images only, for quick tries.") var limit: Int?
     @Option(help: "The seed that fixes initial weights, shuffling and noise.") var seed: UInt64 = 42
@@ -95,11 +99,16 @@ struct Train: ParsableCommand {
     /// A new run: the configuration from the options, the data, and the folder, claimed.
     func startRun() throws -> (RunFolder, RunConfiguration, DataSplits, RunLock) {
         let options = TrainingOptions(epochs: epochs ?? 25, batchSize: batchSize, learningRate: learningRate,
-                                      optimizer: optimizer, seed: seed, validationCount: validation, limit: limit)
+                                      optimizer: optimizer, seed: seed, validationCount: validation, limit: limit,
+                                      klWarmUp: klWarmup)
         try options.validate()
+        if deterministic && noise != .gaussian && noise != .none {
+            throw ConfigurationError("--deterministic turns the noise off; it cannot go with --noise \(noise.rawValue)")
+        }
         var model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
                                        likelihood: likelihood, beta: beta, architecture: architecture,
-                                       filters: filters?.sizes ?? (architecture == .conv ? [32, 64] : []))
+                                       filters: filters?.sizes ?? (architecture == .conv ? [32, 64] : []),
+                                       noise: deterministic ? .none : noise)
         try model.validate()
         let splits = try DataSplits.load(from: data, validationCount: validation, limit: limit)
         (model.imageHeight, model.imageWidth, model.channels) = (splits.training.height, splits.training.width, splits.training.channels)

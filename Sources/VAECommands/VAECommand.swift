@@ -9,7 +9,8 @@ public struct VAECommand: ParsableCommand {
         `vae train` with no options reproduces the VAE of Géron's "Hands-On Machine Learning", \
         chapter 17, on Fashion-MNIST, and writes a run folder that every other command reopens.
         """,
-        subcommands: [Train.self, Sample.self, Interpolate.self, Reconstruct.self, Evaluate.self])
+        subcommands: [Train.self, Sample.self, Interpolate.self, Traverse.self, Manifold.self, Reconstruct.self,
+                      Evaluate.self])
 
     public init() {}
 }

@@ -57,6 +57,9 @@ import Visualization
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 5 * 24 + 6 * 2)
         try run(["interpolate", "--run", out.path, "--between", "3", "7", "--out", picture.path])
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 9 * 24 + 10 * 2)
+        try run(["traverse", "--run", out.path, "--steps", "5", "--out", picture.path])
+        #expect(try #require(PNG.decode(Data(contentsOf: picture))).height == 4 * 24 + 5 * 2)
+        #expect { try run(["manifold", "--run", out.path]) } throws: { "\($0)".contains("--coding-size 2") }
         try run(["reconstruct", "--run", out.path, "--count", "6", "--out", picture.path])
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).height == 2 * 24 + 3 * 2)
         try run(["evaluate", "--run", out.path, "--json"])
@@ -97,18 +100,24 @@ import Visualization
 @Suite(.serialized) struct VariantTests {
     static let data = try! IDXFiles.makeDataset(train: 700, test: 50, side: 8)
 
-    @Test(arguments: Architecture.allCases, Likelihood.allCases)
-    func eachVariantTrainsSamplesAndEvaluates(architecture: Architecture, likelihood: Likelihood) throws {
+    static let variants = Architecture.allCases.flatMap { architecture in
+        Likelihood.allCases.flatMap { likelihood in Noise.allCases.map { (architecture, likelihood, $0) } }
+    }
+
+    @Test(arguments: 0..<variants.count)
+    func eachVariantTrainsSamplesAndEvaluates(variant: Int) throws {
+        let (architecture, likelihood, noise) = Self.variants[variant]
         let out = IDXFiles.temporaryFolder("variant").appendingPathComponent("run")
         var command = try VAECommand.parseAsRoot([
             "train", "--data", Self.data.path, "--epochs", "4", "--validation", "200", "--hidden", "24",
             "--coding-size", "3", "--architecture", architecture.rawValue, "--likelihood", likelihood.rawValue,
+            "--noise", noise.rawValue,
             "--batch-size", "32", "--out", out.path])
         try command.run()
         let history = try String(contentsOf: out.appendingPathComponent("history.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1])! }
         // The Bernoulli loss includes the pixels' own entropy, so it cannot fall as far in relative terms.
-        #expect(history.last! < 0.92 * history.first!, "\(architecture) \(likelihood): \(history)")
+        #expect(history.last! < 0.92 * history.first!, "\(architecture) \(likelihood) \(noise): \(history)")
         let picture = out.appendingPathComponent("more.png")
         var sample = try VAECommand.parseAsRoot(["sample", "--run", out.path, "--out", picture.path])
         try sample.run()
@@ -124,6 +133,8 @@ import Visualization
             (["--architecture", "conv", "--filters", "8,8,8,8"], "divisible by 16"),
             (["--architecture", "conv", "--filters", "0"], "--filters"),
             (["--architecture", "conv", "--filters", "9000"], "--filters must be between"),
+            (["--deterministic", "--noise", "uniform"], "--deterministic"),
+            (["--kl-warmup=-1"], "--kl-warmup must not be negative"),
         ] {
             #expect {
                 var command = try VAECommand.parseAsRoot(["train", "--data", Self.data.path, "--validation", "200",
@@ -132,5 +143,19 @@ import Visualization
             } throws: { VAECommand.message(for: $0).contains(expected) }
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}
+
+@Suite struct ManifoldTests {
+    @Test func aTwoDimensionalCodingDrawsItsPlane() throws {
+        let data = try IDXFiles.makeDataset(train: 400, test: 20, side: 8)
+        let out = IDXFiles.temporaryFolder("manifold").appendingPathComponent("run")
+        var train = try VAECommand.parseAsRoot(["train", "--data", data.path, "--epochs", "1", "--validation", "100",
+                                                "--coding-size", "2", "--hidden", "16", "--out", out.path])
+        try train.run()
+        var manifold = try VAECommand.parseAsRoot(["manifold", "--run", out.path, "--steps", "6"])
+        try manifold.run()
+        let picture = try #require(PNG.decode(Data(contentsOf: out.appendingPathComponent("manifold.png"))))
+        #expect(picture.width == 6 * 8 + 7 * 2 && picture.height == picture.width)
     }
 }
