@@ -15,6 +15,6 @@ public final class Parameter {
         self.gradient = Matrix(rows: value.rows, columns: value.columns)
     }
 
-    /// The shape written to files: a bias is a vector, a kernel a matrix.
-    public var shape: [Int] { value.rows == 1 && name.hasSuffix("bias") ? [value.columns] : [value.rows, value.columns] }
+    /// The shape written to files: a kernel is a matrix, anything else of one row a vector.
+    public var shape: [Int] { value.rows == 1 && !name.hasSuffix("kernel") ? [value.columns] : [value.rows, value.columns] }
 }

@@ -12,33 +12,42 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
     /// Pixels as Bernoulli probabilities: a sigmoid output and binary cross-entropy summed
     /// over pixels, in nats.
     case bernoulli
+    /// A Gaussian decoder whose variance is learned (one σ shared by all pixels): the
+    /// negative log-likelihood summed over pixels, in nats. The output is the mean.
+    case gaussian
 
     /// What the decoder's last layer applies.
     public var outputActivation: Activation {
         switch self {
-        case .mse: .linear
+        case .mse, .gaussian: .linear
         case .bernoulli: .sigmoid
         }
     }
 }
 
-/// The reconstruction loss of a batch and its gradient.
-public struct ReconstructionLoss: Sendable {
+/// The reconstruction loss of a batch and its gradient, and the likelihood's own
+/// parameter where it has one (the Gaussian's log σ).
+public final class ReconstructionLoss {
     public let likelihood: Likelihood
     /// Values per image.
     public let imageSize: Int
+    /// log σ of the Gaussian likelihood, learned with the network; nil for the others.
+    public let logScale: Parameter?
 
     public init(_ likelihood: Likelihood, imageSize: Int) {
         self.likelihood = likelihood
         self.imageSize = imageSize
+        logScale = likelihood == .gaussian ? Parameter(name: "decoder.log_sigma", value: Matrix(rows: 1, columns: 1)) : nil
     }
+
+    public var parameters: [Parameter] { logScale.map { [$0] } ?? [] }
 
     /// The factor that puts a KL divergence in nats per image into this loss's units.
     /// The book's mean over pixels is the summed loss ÷ 784, so its latent loss is ÷ 784 too.
     public var latentScale: Float {
         switch likelihood {
         case .mse: 1 / Float(imageSize)
-        case .bernoulli: 1
+        case .bernoulli, .gaussian: 1
         }
     }
 
@@ -80,6 +89,23 @@ public struct ReconstructionLoss: Sendable {
                     }
                 }
             }
+        case .gaussian:
+            // −log N(x; μ, σ²) = ½ log 2π + log σ + (x − μ)² / 2σ², summed over pixels.
+            let s = logScale!.value.base[0]
+            let precision = expf(-2 * s)
+            let constant = Float(imageSize) * (0.5 * logf(2 * Float.pi) + s)
+            var scaleGradient = 0.0
+            for r in 0..<rows {
+                let y = output.base + r * imageSize, x = target.base + r * imageSize
+                let squares = Reductions.squaredDistance(y, x, count: imageSize)
+                total += Double(constant + 0.5 * precision * squares)
+                scaleGradient += Double(Float(imageSize) - precision * squares)
+                if let gradient {
+                    let g = gradient.base + r * imageSize, scale = precision / Float(rows)
+                    for i in 0..<imageSize { g[i] = scale * (y[i] - x[i]) }
+                }
+            }
+            if gradient != nil { logScale!.gradient.base[0] = Float(scaleGradient / Double(rows)) }
         }
         if let gradient { gradient.setRows(rows) }
         return Float(total / Double(rows))

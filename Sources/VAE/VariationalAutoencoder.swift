@@ -44,7 +44,7 @@ public final class VariationalAutoencoder {
         decoder = Decoder(plan, generator: &generator)
         sampling = Sampling(codingSize: configuration.codingSize)
         reconstructionLoss = ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize)
-        parameters = encoder.parameters + decoder.parameters
+        parameters = encoder.parameters + decoder.parameters + reconstructionLoss.parameters
         outputGradient = BatchBuffer(columns: configuration.imageSize)
     }
 

@@ -116,8 +116,9 @@ import Visualization
         try command.run()
         let history = try String(contentsOf: out.appendingPathComponent("history.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1])! }
-        // The Bernoulli loss includes the pixels' own entropy, so it cannot fall as far in relative terms.
-        #expect(history.last! < 0.92 * history.first!, "\(architecture) \(likelihood) \(noise): \(history)")
+        // The Bernoulli loss includes the pixels' own entropy, so it cannot fall as far in relative
+        // terms; the Gaussian negative log-likelihood may become negative.
+        #expect(history.last! < history.first! - 0.08 * abs(history.first!), "\(architecture) \(likelihood) \(noise): \(history)")
         let picture = out.appendingPathComponent("more.png")
         var sample = try VAECommand.parseAsRoot(["sample", "--run", out.path, "--out", picture.path])
         try sample.run()

@@ -6,7 +6,7 @@ import TestSupport
 /// The total loss's gradient with respect to every parameter, against finite differences,
 /// for each likelihood and a range of β.
 @Suite struct GradientTests {
-    static let cases: [(Likelihood, Float)] = [(.mse, 1), (.mse, 0), (.mse, 3.5), (.bernoulli, 1)]
+    static let cases: [(Likelihood, Float)] = [(.mse, 1), (.mse, 0), (.mse, 3.5), (.bernoulli, 1), (.gaussian, 1)]
 
     @Test(arguments: 0..<cases.count)
     func totalLossGradientMatchesFiniteDifferences(caseIndex: Int) {
