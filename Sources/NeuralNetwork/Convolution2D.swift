@@ -26,9 +26,9 @@ public final class Convolution2D: Layer {
         outputShape = ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: filters)
         self.activation = activation
         let weights = Matrix(rows: geometry.patchSize, columns: filters)
-        // Glorot-uniform with Keras's fans for a convolution: receptive field × channels.
-        let limit = (6 / Float(kernelSize * kernelSize * (input.channels + filters))).squareRoot()
-        weights.fillUniform(from: -limit, to: limit, using: &generator)
+        // Keras's fans for a convolution: receptive field × channels in, and out.
+        let field = kernelSize * kernelSize
+        weights.fillGlorotUniform(fanIn: field * input.channels, fanOut: field * filters, using: &generator)
         kernel = Parameter(name: name + ".kernel", value: weights)
         bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters))
         patches = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)

@@ -56,9 +56,10 @@ public final class Dense: Layer {
 }
 
 extension Matrix {
-    /// Keras's `glorot_uniform`: U(−l, l) with l = √(6 / (fan in + fan out)).
-    public func fillGlorotUniform<G: RandomNumberGenerator>(using generator: inout G) {
-        let limit = (6 / Float(rows + columns)).squareRoot()
+    /// Keras's `glorot_uniform`: U(−l, l) with l = √(6 / (fan in + fan out)); the fans of
+    /// a dense kernel are its rows and columns.
+    public func fillGlorotUniform<G: RandomNumberGenerator>(fanIn: Int? = nil, fanOut: Int? = nil, using generator: inout G) {
+        let limit = (6 / Float((fanIn ?? rows) + (fanOut ?? columns))).squareRoot()
         fillUniform(from: -limit, to: limit, using: &generator)
     }
 

@@ -31,8 +31,8 @@ public final class TransposedConvolution2D: Layer {
         outputShape = large
         self.activation = activation
         let weights = Matrix(rows: geometry.patchSize, columns: input.channels)
-        let limit = (6 / Float(kernelSize * kernelSize * (input.channels + filters))).squareRoot()
-        weights.fillUniform(from: -limit, to: limit, using: &generator)
+        let field = kernelSize * kernelSize
+        weights.fillGlorotUniform(fanIn: field * input.channels, fanOut: field * filters, using: &generator)
         kernel = Parameter(name: name + ".kernel", value: weights)
         bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters))
         patches = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)

@@ -34,56 +34,54 @@ import VAE
         #expect(FileManager.default.fileExists(atPath: parts.appendingPathComponent("best.safetensors").path))
     }
 
-    @Test func anAbandonedEpochDoesNotChangeTheResumedResult() throws {
+    static let configuration = ModelConfiguration(imageHeight: 8, imageWidth: 8, codingSize: 3, hidden: [16])
+    static let options = TrainingOptions(epochs: 3, batchSize: 64)
+    static let run = RunConfiguration(model: configuration, training: options, data: data.path)
+
+    /// A small trainer on the test dataset; the same seed gives the same run.
+    func trainer(seed: UInt64) throws -> Trainer {
         let images = try Datasets_load(Self.data)
-        let configuration = ModelConfiguration(imageHeight: 8, imageWidth: 8, codingSize: 3, hidden: [16])
-        let options = TrainingOptions(epochs: 3, batchSize: 64)
-        func trainer() -> Trainer {
-            var generator = SeededGenerator(seed: 9)
-            let model = VariationalAutoencoder(configuration, generator: &generator)
-            return Trainer(model: model, training: images.0, validation: images.1, options: options, generator: generator)
-        }
-        let whole = trainer()
+        var generator = SeededGenerator(seed: seed)
+        let model = VariationalAutoencoder(Self.configuration, generator: &generator)
+        return Trainer(model: model, training: images.0, validation: images.1, options: Self.options, generator: generator)
+    }
+
+    /// Three uninterrupted epochs: what every resumed run must end with.
+    func wholeRun(seed: UInt64) throws -> Trainer {
+        let whole = try trainer(seed: seed)
         for _ in 0..<3 { try whole.trainEpoch() }
+        return whole
+    }
+
+    @Test func anAbandonedEpochDoesNotChangeTheResumedResult() throws {
+        let whole = try wholeRun(seed: 9)
 
         let checkpoint = IDXFiles.temporaryFolder("checkpoint").appendingPathComponent("checkpoint.safetensors")
-        let run = RunConfiguration(model: configuration, training: options, data: Self.data.path)
-        let first = trainer()
+        let first = try trainer(seed: 9)
         try first.trainEpoch()
-        try Checkpoint.write(first, configuration: run, to: checkpoint)
+        try Checkpoint.write(first, configuration: Self.run, to: checkpoint)
         var steps = 0
         #expect(throws: TrainingError.self) {
             try first.trainEpoch(shouldStop: { steps += 1; return steps == 4 })
         }
-        let resumed = trainer()
+        let resumed = try trainer(seed: 9)
         try Checkpoint.restore(resumed, from: checkpoint)
-        #expect(try Checkpoint.configuration(at: checkpoint) == run)
+        #expect(try Checkpoint.configuration(at: checkpoint) == Self.run)
         while resumed.history.count < 3 { try resumed.trainEpoch() }
         #expect(resumed.model.weights == whole.model.weights)
         #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))
     }
 
     @Test func anEpochInterruptedPartWayResumesExactly() throws {
-        let images = try Datasets_load(Self.data)
-        let configuration = ModelConfiguration(imageHeight: 8, imageWidth: 8, codingSize: 3, hidden: [16])
-        let options = TrainingOptions(epochs: 3, batchSize: 64)
-        func trainer() -> Trainer {
-            var generator = SeededGenerator(seed: 11)
-            let model = VariationalAutoencoder(configuration, generator: &generator)
-            return Trainer(model: model, training: images.0, validation: images.1, options: options, generator: generator)
-        }
-        let whole = trainer()
-        for _ in 0..<3 { try whole.trainEpoch() }
-
+        let whole = try wholeRun(seed: 11)
         let checkpoint = IDXFiles.temporaryFolder("midway").appendingPathComponent("checkpoint.safetensors")
-        let run = RunConfiguration(model: configuration, training: options, data: Self.data.path)
-        let first = trainer()
+        let first = try trainer(seed: 11)
         try first.trainEpoch()
         var steps = 0
         #expect(throws: TrainingError.self) { try first.trainEpoch(shouldStop: { steps += 1; return steps == 5 }) }
         #expect(first.epochInProgress?.stepsDone == 5)
-        try Checkpoint.write(first, configuration: run, to: checkpoint)
-        let resumed = trainer()
+        try Checkpoint.write(first, configuration: Self.run, to: checkpoint)
+        let resumed = try trainer(seed: 11)
         try Checkpoint.restore(resumed, from: checkpoint)
         while resumed.history.count < 3 { try resumed.trainEpoch() }
         #expect(resumed.model.weights == whole.model.weights)
