@@ -41,6 +41,19 @@ extension VariationalAutoencoder {
         return average.mean
     }
 
+    /// The mean coding μ of every image, one row each.
+    public func meanCodings(of dataset: ImageDataset, batchSize: Int) -> Matrix {
+        let result = Matrix(rows: dataset.count, columns: configuration.codingSize)
+        let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        for start in stride(from: 0, to: dataset.count, by: batchSize) {
+            let range = start..<min(start + batchSize, dataset.count)
+            dataset.fill(batch, with: range)
+            let mean = encode(batch).mean
+            (result.base + start * result.columns).update(from: mean.base, count: mean.count)
+        }
+        return result
+    }
+
     /// Mean squared error per image (summed over pixels) of reconstructions from the mean
     /// codings: how much of each image the model keeps, free of sampling noise.
     public func reconstructionError(on dataset: ImageDataset, batchSize: Int) -> Float {

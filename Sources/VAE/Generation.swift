@@ -10,14 +10,22 @@ public enum Prior: String, Codable, CaseIterable, Sendable {
     case uniformMatched = "uniform-matched"
     /// N(0, I) with every value redrawn until |z| ≤ 2: the prior without its tails.
     case truncated
+    /// A Gaussian mixture fitted to the training images' mean codings (`GaussianMixture`).
+    case gmm
 }
 
 /// Codings to decode: random draws, a line along one axis, a path between two codings.
 public enum Codings {
-    public static func random(count: Int, size: Int, prior: Prior = .gaussian,
+    /// `count` codings from `prior`; `.gmm` draws from `mixture`, which it then requires.
+    public static func random(count: Int, size: Int, prior: Prior = .gaussian, mixture: GaussianMixture? = nil,
                               generator: inout SeededGenerator) -> Matrix {
         let codings = Matrix(rows: count, columns: size)
         switch prior {
+        case .gmm:
+            guard let mixture, mixture.dimension == size else {
+                preconditionFailure("the gmm prior needs a mixture fitted to \(size)-dimensional codings")
+            }
+            return mixture.sample(count: count, generator: &generator)
         case .gaussian: codings.fillNormal(using: &generator)
         case .uniform: codings.fillUniform(from: -1, to: 1, using: &generator)
         case .uniformMatched: codings.fillUniform(from: -Float(3).squareRoot(), to: Float(3).squareRoot(), using: &generator)

@@ -12,9 +12,10 @@ enum Figures {
 
     /// Images decoded from random codings, as the book's Figure 17-12.
     static func writeSamples(_ model: VariationalAutoencoder, count: Int, columns: Int, seed: UInt64,
-                             prior: Prior, to url: URL) throws {
+                             prior: Prior, mixture: GaussianMixture? = nil, to url: URL) throws {
         var generator = SeededGenerator(seed: seed)
-        let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior, generator: &generator)
+        let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior,
+                                     mixture: mixture, generator: &generator)
         try grid(for: model.configuration, columns: columns).write(model.decode(codings), to: url)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumericCore
 import VAE
 
 /// `vae sample`: new images from random codings.
@@ -10,19 +11,60 @@ struct Sample: ParsableCommand {
     @Option(help: "How many images.") var count = 21
     @Option(help: "Images per row of the grid.") var columns = 7
     @Option(help: "The seed of the random codings.") var seed: UInt64 = 42
-    @Option(help: "The distribution of the codings: gaussian N(0, I), uniform U(-1, 1), uniform-matched U(-√3, √3), truncated (N(0, I) within ±2).")
+    @Option(help: """
+        The distribution of the codings: gaussian N(0, I), uniform U(-1, 1), uniform-matched U(-√3, √3), \
+        truncated (N(0, I) within ±2), gmm (a Gaussian mixture fitted to the training images' mean codings).
+        """)
     var prior = Prior.gaussian
+    @Option(help: "Components of the gmm prior.") var components = 10
+    @Option(help: "Covariance of the gmm prior's components: full or diagonal.") var covariance = GaussianMixture.Covariance.full
+    @Option(help: "The dataset folder to fit the gmm prior on (default: the run's).") var data: String?
     @Option(help: "The PNG file to write (default: samples.png in the run folder).") var out: String?
 
     func validate() throws {
         guard count > 0, columns > 0 else { throw ValidationError("--count and --columns must be at least 1") }
+        guard components > 0 else { throw ValidationError("--components must be at least 1") }
     }
 
     func run() throws {
         let folder = RunFolder(path: runOption.run)
-        let (model, _) = try folder.loadModel()
+        let (model, configuration) = try folder.loadModel()
+        let mixture = prior == .gmm ? try fittedMixture(model, configuration, folder) : nil
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
-        try Figures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, to: url)
+        try Figures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, mixture: mixture, to: url)
         Console.line("Wrote \(count) samples to \(url.path)")
     }
+
+    /// The run's mixture of this size, fitted once and kept in the run folder.
+    func fittedMixture(_ model: VariationalAutoencoder, _ configuration: RunConfiguration,
+                       _ folder: RunFolder) throws -> GaussianMixture {
+        let url = folder.file("gmm-\(components)-\(covariance.rawValue).json")
+        if FileManager.default.fileExists(atPath: url.path) {
+            let mixture: GaussianMixture
+            do {
+                mixture = try JSONDecoder().decode(GaussianMixture.self, from: readFile(url))
+                try mixture.validate()
+            } catch {
+                throw FileError(path: url.path, problem: "not a valid fitted mixture (\(error)); delete it to fit again")
+            }
+            guard mixture.dimension == configuration.model.codingSize, mixture.components == components else {
+                throw FileError(path: url.path, problem: "does not fit this run's codings; delete it to fit again")
+            }
+            return mixture
+        }
+        let splits = try DataSplits.load(from: data ?? configuration.data, validationCount: configuration.training.validationCount,
+                                         limit: configuration.training.limit)
+        Console.line("Fitting a \(components)-component Gaussian mixture (\(covariance.rawValue) covariance) to the mean codings of \(splits.training.count) training images…")
+        let codings = model.meanCodings(of: splits.training, batchSize: 1000)
+        var generator = SeededGenerator(seed: 0)
+        let mixture = try GaussianMixture.fit(codings, components: components, covariance: covariance, generator: &generator)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(encoder.encode(mixture), to: url)
+        Console.line(String(format: "Fitted in %d iterations, mean log-likelihood %.3f; kept in %@",
+                            mixture.logLikelihoods.count, mixture.logLikelihoods.last ?? 0, url.path))
+        return mixture
+    }
 }
+
+extension GaussianMixture.Covariance: ExpressibleByArgument {}

@@ -57,6 +57,13 @@ import Visualization
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 5 * 24 + 6 * 2)
         try run(["interpolate", "--run", out.path, "--between", "3", "7", "--out", picture.path])
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 9 * 24 + 10 * 2)
+        try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "3", "--out", picture.path])
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("gmm-3-full.json").path))
+        try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "3", "--out", picture.path])
+        try Data("{}".utf8).write(to: out.appendingPathComponent("gmm-3-full.json"))
+        #expect { try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "3"]) } throws: {
+            "\($0)".contains("not a valid fitted mixture")
+        }
         try run(["traverse", "--run", out.path, "--steps", "5", "--out", picture.path])
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).height == 4 * 24 + 5 * 2)
         #expect { try run(["manifold", "--run", out.path]) } throws: { "\($0)".contains("--coding-size 2") }
