@@ -3,9 +3,10 @@ import NumericCore
 
 /// The elementwise non-linearity that follows a dense layer's product.
 ///
-/// Each case's derivative is written in terms of the layer's *output*, so the layer
-/// keeps one buffer and applies bias, activation and, on the way back, the derivative in
-/// single passes that the compiler vectorises.
+/// Each case's derivative but GELU's is written in terms of the layer's *output*, so the
+/// layer keeps one buffer and applies bias, activation and, on the way back, the
+/// derivative in single passes that the compiler vectorises. GELU's derivative needs its
+/// input, which layers keep for it alone (`needsInput`).
 public enum Activation: String, Codable, CaseIterable, Sendable {
     case linear
     case relu
@@ -15,17 +16,19 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     case elu
     /// λ · elu with α: self-normalising (Klambauer et al., 2017).
     case selu
+    /// x · Φ(x), with Φ the standard normal CDF (Keras's exact form).
+    case gelu
+
+    /// Whether the derivative needs the pre-activation values, not just the output.
+    public var needsInput: Bool { self == .gelu }
 
     static let seluScale: Float = 1.0507009873554805
     static let seluAlpha: Float = 1.6732632423543772
 
-    /// `values[r, c] = f(values[r, c] + bias[c])` over every row.
-    func applyWithBias(_ values: Matrix, bias: Matrix) {
-        applyWithBias(values.base, rows: values.rows, columns: values.columns, bias: bias.base)
-    }
-
-    /// The same on raw storage of `rows × columns` values, one bias per column.
-    func applyWithBias(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias b: UnsafePointer<Float>) {
+    /// `values[r, c] = f(values[r, c] + bias[c])` over every row of `rows × columns` values;
+    /// `input` (when the activation needs it) receives `values[r, c] + bias[c]`.
+    func applyWithBias(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias b: UnsafePointer<Float>,
+                       input: UnsafeMutablePointer<Float>? = nil) {
         for r in 0..<rows {
             let row = values + r * columns
             switch self {
@@ -42,12 +45,19 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
             case .selu:
                 let (scale, alpha) = (Self.seluScale, Self.seluAlpha)
                 for c in 0..<columns { let x = row[c] + b[c]; row[c] = scale * (x > 0 ? x : alpha * expm1f(x)) }
+            case .gelu:
+                let kept = input! + r * columns
+                for c in 0..<columns {
+                    let x = row[c] + b[c]
+                    kept[c] = x
+                    row[c] = 0.5 * x * (1 + erff(x * 0.70710678))
+                }
             }
         }
     }
 
-    /// `gradient ⊙= f′`, with f′ computed from the activation's output.
-    func multiplyByDerivative(_ gradient: Matrix, output: Matrix) {
+    /// `gradient ⊙= f′`, with f′ computed from the activation's output (or, for GELU, its input).
+    func multiplyByDerivative(_ gradient: Matrix, output: Matrix, input: UnsafePointer<Float>? = nil) {
         let g = gradient.base, y = output.base
         let count = gradient.count
         switch self {
@@ -69,6 +79,14 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         case .selu:
             let (scale, scaledAlpha) = (Self.seluScale, Self.seluScale * Self.seluAlpha)
             for i in 0..<count { g[i] *= y[i] > 0 ? scale : y[i] + scaledAlpha }
+        case .gelu:
+            // d/dx x Φ(x) = Φ(x) + x φ(x)
+            let x = input!
+            for i in 0..<count {
+                let cdf = 0.5 * (1 + erff(x[i] * 0.70710678))
+                let density = 0.39894228 * expf(-0.5 * x[i] * x[i])
+                g[i] *= cdf + x[i] * density
+            }
         }
     }
 }

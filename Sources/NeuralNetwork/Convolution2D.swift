@@ -14,6 +14,7 @@ public final class Convolution2D: Layer {
 
     private var patches: BatchBuffer
     private var output: BatchBuffer
+    private var preActivation: BatchBuffer
     private var inputGradient: BatchBuffer
     private var patchGradient: BatchBuffer
 
@@ -33,6 +34,7 @@ public final class Convolution2D: Layer {
         bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters))
         patches = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)
         output = BatchBuffer(columns: outputShape.size)
+        preActivation = BatchBuffer(columns: activation.needsInput ? outputShape.size : 0)
         inputGradient = BatchBuffer(columns: input.size)
         patchGradient = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)
     }
@@ -45,14 +47,15 @@ public final class Convolution2D: Layer {
         let patches = patches.withRows(batch), y = output.withRows(batch)
         geometry.gatherPatches(input.base, count: batch, into: patches.base)
         BLAS.multiply(m: pixels, n: outputShape.channels, k: geometry.patchSize, patches.base, kernel.value.base, into: y.base)
-        activation.applyWithBias(y.base, rows: pixels, columns: outputShape.channels, bias: bias.value.base)
+        activation.applyWithBias(y.base, rows: pixels, columns: outputShape.channels, bias: bias.value.base,
+                                 input: preActivation.withRows(batch).base)
         return y
     }
 
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix? {
         guard let y = output.matrix, let patches = patches.matrix else { preconditionFailure("backward before forward") }
         let batch = outputGradient.rows, pixels = batch * geometry.outputPixels, filters = outputShape.channels
-        activation.multiplyByDerivative(outputGradient, output: y)
+        activation.multiplyByDerivative(outputGradient, output: y, input: preActivation.matrix?.base)
         // dW = patchesᵀ · dY,  db = Σ_pixels dY,  d(patches) = dY · Wᵀ, then scattered back.
         BLAS.multiply(m: geometry.patchSize, n: filters, k: pixels, patches.base, transposeA: true,
                       outputGradient.base, into: kernel.gradient.base)

@@ -10,6 +10,7 @@ public final class Dense: Layer {
     public let bias: Parameter
 
     private var output: BatchBuffer
+    private var preActivation: BatchBuffer
     private var inputGradient: BatchBuffer
     private var lastInput: Matrix?
 
@@ -26,6 +27,7 @@ public final class Dense: Layer {
         kernel = Parameter(name: name + ".kernel", value: weights)
         bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: outputSize))
         output = BatchBuffer(columns: outputSize)
+        preActivation = BatchBuffer(columns: activation.needsInput ? outputSize : 0)
         inputGradient = BatchBuffer(columns: inputSize)
     }
 
@@ -36,7 +38,8 @@ public final class Dense: Layer {
         lastInput = input
         let y = output.withRows(input.rows)
         Matrix.multiply(input, kernel.value, into: y)
-        activation.applyWithBias(y, bias: bias.value)
+        activation.applyWithBias(y.base, rows: y.rows, columns: outputSize, bias: bias.value.base,
+                                 input: preActivation.withRows(y.rows).base)
         return y
     }
 
@@ -44,7 +47,7 @@ public final class Dense: Layer {
         guard let input = lastInput, let y = output.matrix else {
             preconditionFailure("Dense.backward called before forward")
         }
-        activation.multiplyByDerivative(outputGradient, output: y)
+        activation.multiplyByDerivative(outputGradient, output: y, input: preActivation.matrix?.base)
         // dW = xᵀ · dy,  db = Σ_rows dy,  dx = dy · Wᵀ
         Matrix.multiply(input, outputGradient, into: kernel.gradient, transposeA: true)
         outputGradient.sumRows(into: bias.gradient)

@@ -17,6 +17,7 @@ public final class TransposedConvolution2D: Layer {
 
     private var patches: BatchBuffer
     private var output: BatchBuffer
+    private var preActivation: BatchBuffer
     private var inputGradient: BatchBuffer
     private var lastInput: Matrix?
 
@@ -37,6 +38,7 @@ public final class TransposedConvolution2D: Layer {
         bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters))
         patches = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)
         output = BatchBuffer(columns: large.size)
+        preActivation = BatchBuffer(columns: activation.needsInput ? large.size : 0)
         inputGradient = BatchBuffer(columns: input.size)
     }
 
@@ -52,7 +54,8 @@ public final class TransposedConvolution2D: Layer {
         y.fill(with: 0)
         geometry.scatterPatches(patches.base, count: batch, into: y.base)
         activation.applyWithBias(y.base, rows: batch * outputShape.height * outputShape.width,
-                                 columns: outputShape.channels, bias: bias.value.base)
+                                 columns: outputShape.channels, bias: bias.value.base,
+                                 input: preActivation.withRows(batch).base)
         return y
     }
 
@@ -61,7 +64,7 @@ public final class TransposedConvolution2D: Layer {
             preconditionFailure("backward before forward")
         }
         let batch = outputGradient.rows, pixels = batch * geometry.outputPixels
-        activation.multiplyByDerivative(outputGradient, output: y)
+        activation.multiplyByDerivative(outputGradient, output: y, input: preActivation.matrix?.base)
         Matrix.sumRows(outputGradient.base, rows: batch * outputShape.height * outputShape.width,
                        columns: outputShape.channels, into: bias.gradient.base)
         // d(patches) = gather(dY);  dW = d(patches)ᵀ · x;  dx = d(patches) · W.

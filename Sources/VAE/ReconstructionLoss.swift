@@ -51,6 +51,16 @@ public final class ReconstructionLoss {
         }
     }
 
+    /// A reconstruction loss in this loss's units as a negative log-likelihood in nats per
+    /// image. The book's mean squared error is, per pixel, −log N(x; μ, ½) − ½ log π, so its
+    /// likelihood is that Gaussian's: pixels × (loss + ½ log π).
+    public func nats(_ loss: Float) -> Float {
+        switch likelihood {
+        case .mse: Float(imageSize) * (loss + 0.5 * logf(Float.pi))
+        case .bernoulli, .gaussian: loss
+        }
+    }
+
     /// The loss averaged over the batch, in this loss's units. When `gradient` is given it
     /// receives d(loss) / d(output): the gradient of the batch mean, ready for `backward`.
     public func evaluate(output: Matrix, target: Matrix, gradient: Matrix?) -> Float {

@@ -20,6 +20,10 @@ struct Evaluate: ParsableCommand {
         var latent: Float
         /// KL divergence from the encoder's distribution to N(0, I), nats per image.
         var klDivergence: Float
+        /// The reconstruction term as a negative log-likelihood, nats per image.
+        var reconstructionNats: Float
+        /// −ELBO = reconstruction (nats) + KL: an upper bound on −log p(x), nats per image.
+        var negativeELBO: Float
         /// Σ over pixels of the squared error of the reconstruction from the mean coding, per image.
         var squaredErrorPerImage: Float
         var squaredErrorPerPixel: Float
@@ -34,7 +38,10 @@ struct Evaluate: ParsableCommand {
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
         let squaredError = model.reconstructionError(on: test, batchSize: batchSize)
         let report = Report(images: test.count, loss: loss.total, reconstruction: loss.reconstruction,
-                            latent: loss.latent, klDivergence: loss.divergence, squaredErrorPerImage: squaredError,
+                            latent: loss.latent, klDivergence: loss.divergence,
+                            reconstructionNats: model.reconstructionLoss.nats(loss.reconstruction),
+                            negativeELBO: model.reconstructionLoss.nats(loss.reconstruction) + loss.divergence,
+                            squaredErrorPerImage: squaredError,
                             squaredErrorPerPixel: squaredError / Float(test.imageSize))
         if json {
             let encoder = JSONEncoder()
@@ -48,6 +55,8 @@ struct Evaluate: ParsableCommand {
             ("  reconstruction", report.reconstruction),
             ("  latent", report.latent),
             ("KL divergence (nats/image)", report.klDivergence),
+            ("reconstruction, −log p(x|z) (nats/image)", report.reconstructionNats),
+            ("−ELBO (nats/image)", report.negativeELBO),
             ("squared error from mean coding (per image)", report.squaredErrorPerImage),
             ("squared error from mean coding (per pixel)", report.squaredErrorPerPixel),
         ] {

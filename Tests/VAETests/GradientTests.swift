@@ -1,3 +1,4 @@
+import Foundation
 import NumericCore
 import Testing
 import TestSupport
@@ -89,4 +90,21 @@ import TestSupport
 
 extension Float {
     static let exp1: Float = 2.718281828
+}
+
+@Suite struct LikelihoodUnitsTests {
+    /// The book's loss in nats: per pixel, (x − μ)² + ½ log π is −log N(x; μ, ½).
+    @Test func meanSquaredErrorIsAGaussianWithVarianceOneHalf() {
+        let loss = ReconstructionLoss(.mse, imageSize: 4)
+        let output = Matrix(rows: 1, columns: 4, values: [0.1, 0.5, 0.9, 0.3])
+        let target = Matrix(rows: 1, columns: 4, values: [0.0, 0.7, 1.0, 0.3])
+        let mse = loss.evaluate(output: output, target: target, gradient: nil)
+        var nats = 0.0
+        for (mu, x) in zip(output.values, target.values) {
+            let variance = 0.5
+            nats += 0.5 * log(2 * Double.pi * variance) + Double((x - mu) * (x - mu)) / (2 * variance)
+        }
+        #expect(abs(Double(loss.nats(mse)) - nats) < 1e-5)
+        #expect(ReconstructionLoss(.bernoulli, imageSize: 4).nats(3.5) == 3.5)
+    }
 }
