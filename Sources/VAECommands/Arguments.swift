@@ -3,13 +3,17 @@ import Foundation
 import Optimizers
 import VAE
 
-/// `--hidden 150,100`: layer sizes, input side first.
+/// `--hidden 150,100`: layer sizes, input side first; `none` for no layer.
 struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
     var sizes: [Int]
 
     init(_ sizes: [Int]) { self.sizes = sizes }
 
     init?(argument: String) {
+        if argument == "none" {
+            sizes = []
+            return
+        }
         let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         let sizes = parts.compactMap { Int($0) }
@@ -17,7 +21,7 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
         self.sizes = sizes
     }
 
-    var description: String { sizes.map(String.init).joined(separator: ",") }
+    var description: String { sizes.isEmpty ? "none" : sizes.map(String.init).joined(separator: ",") }
 }
 
 extension Likelihood: ExpressibleByArgument {}

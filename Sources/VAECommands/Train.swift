@@ -16,7 +16,7 @@ struct Train: ParsableCommand {
     @Option(help: "The optimizer: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer = OptimizerKind.nadam
     @Option(help: "The dimension of the latent codings.") var codingSize = 10
-    @Option(help: "Hidden layer sizes of the encoder, comma-separated; the decoder mirrors them.")
+    @Option(help: "Dense hidden layer sizes of the encoder, comma-separated, or none; the decoder mirrors them.")
     var hidden = LayerSizes([150, 100])
     @Option(help: "dense (the book's) or conv (stride-2 convolutions before the dense layers).")
     var architecture = Architecture.dense
@@ -105,7 +105,8 @@ struct Train: ParsableCommand {
         if deterministic && noise != .gaussian && noise != .none {
             throw ConfigurationError("--deterministic turns the noise off; it cannot go with --noise \(noise.rawValue)")
         }
-        var model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
+        var model = ModelConfiguration(codingSize: codingSize,
+                                       hidden: hidden.sizes, activation: activation,
                                        likelihood: likelihood, beta: beta, architecture: architecture,
                                        filters: filters?.sizes ?? (architecture == .conv ? [32, 64] : []),
                                        noise: deterministic ? .none : noise)
