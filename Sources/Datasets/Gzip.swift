@@ -16,7 +16,8 @@ enum Gzip {
             throw Problem("zlib could not start")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: max(data.count * 2, 1 << 16))
+        guard data.count < Int(UInt32.max) else { throw Problem("a compressed file of \(data.count) bytes is too large") }
+        var output = [UInt8](repeating: 0, count: min(max(data.count * 2, 1 << 16), limit))
         var produced = 0
         var status: Int32 = Z_OK
         data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in

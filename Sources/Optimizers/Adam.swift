@@ -45,6 +45,6 @@ public final class Adam: Optimizer {
 
     public func restore(_ state: [String: SafeTensors.Tensor]) throws {
         try moments.restore(state, parameters)
-        iterations = Int(try scalar("iterations", in: state))
+        iterations = try stepCount(in: state)
     }
 }

@@ -80,7 +80,7 @@ public final class Nadam: Optimizer {
 
     public func restore(_ state: [String: SafeTensors.Tensor]) throws {
         try moments.restore(state, parameters)
-        iterations = Int(try scalar("iterations", in: state))
+        iterations = try stepCount(in: state)
         momentumProduct = try scalar("momentum_product", in: state)
     }
 }

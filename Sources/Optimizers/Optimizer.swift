@@ -67,8 +67,17 @@ final class Moments {
 }
 
 func scalar(_ name: String, in state: [String: SafeTensors.Tensor]) throws -> Float {
-    guard let tensor = state[name], tensor.values.count == 1 else {
-        throw OptimizerStateError(description: "optimizer state has no scalar \(name)")
+    guard let tensor = state[name], tensor.values.count == 1, tensor.values[0].isFinite else {
+        throw OptimizerStateError(description: "optimizer state has no finite scalar \(name)")
     }
     return tensor.values[0]
+}
+
+/// A step count stored as a float: a whole number from 0 to 2²⁴, where floats are exact.
+func stepCount(in state: [String: SafeTensors.Tensor]) throws -> Int {
+    let value = try scalar("iterations", in: state)
+    guard value >= 0, value <= 16_777_216, let count = Int(exactly: value) else {
+        throw OptimizerStateError(description: "optimizer state has an invalid step count \(value)")
+    }
+    return count
 }

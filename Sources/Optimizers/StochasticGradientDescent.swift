@@ -26,6 +26,6 @@ public final class StochasticGradientDescent: Optimizer {
     }
 
     public func restore(_ state: [String: SafeTensors.Tensor]) throws {
-        iterations = Int(try scalar("iterations", in: state))
+        iterations = try stepCount(in: state)
     }
 }

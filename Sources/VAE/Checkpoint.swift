@@ -22,7 +22,14 @@ public enum Checkpoint {
 
     /// The configuration a checkpoint was written with.
     public static func configuration(at url: URL) throws -> RunConfiguration {
-        try decode(RunConfiguration.self, key: "configuration", from: SafeTensors.read(url).metadata, url: url)
+        let configuration = try decode(RunConfiguration.self, key: "configuration", from: SafeTensors.read(url).metadata, url: url)
+        do {
+            try configuration.model.validate()
+            try configuration.training.validate()
+        } catch {
+            throw FileError(path: url.path, problem: "its configuration is invalid: \(error.description)")
+        }
+        return configuration
     }
 
     /// Puts a trainer (built from the same configuration) back in the checkpoint's state.
@@ -38,7 +45,11 @@ public enum Checkpoint {
         } catch {
             throw FileError(path: url.path, problem: "\(error)")
         }
-        trainer.state = try decode(TrainerState.self, key: "trainer", from: metadata, url: url)
+        let state = try decode(TrainerState.self, key: "trainer", from: metadata, url: url)
+        if let problem = state.problem(trainingImages: trainer.training.count, stepsPerEpoch: trainer.stepsPerEpoch) {
+            throw FileError(path: url.path, problem: "its trainer record is damaged: \(problem)")
+        }
+        trainer.state = state
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, key: String, from metadata: [String: String], url: URL) throws -> T {

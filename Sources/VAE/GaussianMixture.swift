@@ -18,6 +18,9 @@ public struct GaussianMixture: Codable, Equatable, Sendable {
     public var choleskyFactors: [[Double]]
     /// The mean log-likelihood of the points it was fitted to, per EM iteration.
     public var logLikelihoods: [Double]
+    /// What the mixture was fitted to, in the caller's words (weights and data), so a
+    /// cached mixture can be recognised as stale.
+    public var source: String?
 
     public var dimension: Int { means.first?.count ?? 0 }
     public var components: Int { weights.count }

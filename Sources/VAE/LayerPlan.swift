@@ -69,7 +69,7 @@ struct LayerPlan {
             decoder.append(.dense(name: "decoder.dense\(index + 1)", inputs: width, outputs: size, activation: activation))
             width = size
         }
-        let output = configuration.likelihood.outputActivation
+        let output = Activation.linear  // the likelihood reads the raw output (logits for Bernoulli)
         if configuration.architecture == .conv {
             decoder.append(.dense(name: "decoder.project", inputs: width, outputs: convolved.size, activation: activation))
             shape = convolved

@@ -16,12 +16,12 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
     /// negative log-likelihood summed over pixels, in nats. The output is the mean.
     case gaussian
 
-    /// What the decoder's last layer applies.
-    public var outputActivation: Activation {
-        switch self {
-        case .mse, .gaussian: .linear
-        case .bernoulli: .sigmoid
-        }
+    /// Turns the decoder's output into images in place: the Bernoulli decoder outputs
+    /// logits (so its loss is computed stably from them), the others the pixel means.
+    public func images(fromOutput output: Matrix) {
+        guard self == .bernoulli else { return }
+        let values = output.buffer
+        for i in values.indices { values[i] = logistic(values[i]) }
     }
 }
 
@@ -80,23 +80,20 @@ public final class ReconstructionLoss {
                 }
             }
         case .bernoulli:
-            // The output is already σ(logit); its derivative is folded into this gradient.
+            // From the logits z: −[x log σ(z) + (1 − x) log(1 − σ(z))] = softplus(z) − x z,
+            // with gradient σ(z) − x, exact even where the sigmoid saturates.
             let gradientScale = 1 / Float(rows)
-            let tiny: Float = 1e-7
             for r in 0..<rows {
-                let p = output.base + r * imageSize, x = target.base + r * imageSize
+                let z = output.base + r * imageSize, x = target.base + r * imageSize
                 var sum: Float = 0
                 for i in 0..<imageSize {
-                    let q = min(max(p[i], tiny), 1 - tiny)
-                    sum -= x[i] * logf(q) + (1 - x[i]) * logf(1 - q)
+                    let softplus = max(z[i], 0) + log1pf(expf(-abs(z[i])))
+                    sum += softplus - x[i] * z[i]
                 }
                 total += Double(sum)
                 if let gradient {
                     let g = gradient.base + r * imageSize
-                    for i in 0..<imageSize {
-                        let q = min(max(p[i], tiny), 1 - tiny)
-                        g[i] = gradientScale * (q - x[i]) / (q * (1 - q))
-                    }
+                    for i in 0..<imageSize { g[i] = gradientScale * (logistic(z[i]) - x[i]) }
                 }
             }
         case .gaussian:

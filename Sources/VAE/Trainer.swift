@@ -46,6 +46,20 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var epochInProgress: EpochInProgress?
 }
 
+extension TrainerState {
+    /// What makes this state unusable for a trainer of this size, if anything.
+    func problem(trainingImages: Int, stepsPerEpoch: Int) -> String? {
+        if generator.state.count != 4 || validationGenerator.state.count != 4 { return "a generator state is not 4 words" }
+        if let epoch = epochInProgress {
+            if epoch.stepsDone <= 0 || epoch.stepsDone >= stepsPerEpoch { return "\(epoch.stepsDone) steps done of \(stepsPerEpoch)" }
+            if epoch.order.count != trainingImages || Set(epoch.order) != Set(0..<trainingImages) {
+                return "the image order is not a permutation of the \(trainingImages) training images"
+            }
+        }
+        return nil
+    }
+}
+
 /// An epoch stopped between two steps: its image order, the steps done, and the running
 /// loss, so that finishing it later gives exactly what an uninterrupted epoch gives.
 public struct EpochInProgress: Codable, Equatable, Sendable {

@@ -55,7 +55,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public func validate() throws(ConfigurationError) {
         if epochs <= 0 { throw ConfigurationError("--epochs must be at least 1, not \(epochs)") }
-        if batchSize <= 0 { throw ConfigurationError("--batch-size must be at least 1, not \(batchSize)") }
+        if batchSize <= 0 || batchSize > 1 << 16 {
+            throw ConfigurationError("--batch-size must be from 1 to 65536, not \(batchSize)")
+        }
         if !(learningRate > 0) || !learningRate.isFinite {
             throw ConfigurationError("--learning-rate must be a positive number, not \(learningRate)")
         }

@@ -89,7 +89,11 @@ public final class VariationalAutoencoder {
     }
 
     /// Images decoded from codings (one per row); a buffer the decoder owns.
-    public func decode(_ codings: Matrix) -> Matrix { decoder.forward(codings) }
+    public func decode(_ codings: Matrix) -> Matrix {
+        let output = decoder.forward(codings)
+        configuration.likelihood.images(fromOutput: output)
+        return output
+    }
 
     /// The mean coding μ and γ = log σ² of each image.
     public func encode(_ images: Matrix) -> (mean: Matrix, logVariance: Matrix) { encoder.forward(images) }

@@ -24,10 +24,16 @@ struct DataSplits {
 
     /// The test images of a finished run's dataset.
     static func testImages(of configuration: RunConfiguration, override path: String?) throws -> ImageDataset {
-        let test = try MNISTFormat.load(.test, from: URL(fileURLWithPath: path ?? configuration.data))
-        guard test.imageSize == configuration.model.imageSize else {
-            throw ConfigurationError("the test images are \(test.height)×\(test.width)×\(test.channels) but the model expects \(configuration.model.imageHeight)×\(configuration.model.imageWidth)×\(configuration.model.channels)")
-        }
+        let folder = path ?? configuration.data
+        let test = try MNISTFormat.load(.test, from: URL(fileURLWithPath: folder))
+        try checkShape(of: test, in: folder, for: configuration.model)
         return test
+    }
+
+    /// Refuses images whose shape is not the model's.
+    static func checkShape(of images: ImageDataset, in folder: String, for model: ModelConfiguration) throws {
+        guard images.height == model.imageHeight, images.width == model.imageWidth, images.channels == model.channels else {
+            throw ConfigurationError("the images in \(folder) are \(images.height)×\(images.width)×\(images.channels) but the model expects \(model.imageHeight)×\(model.imageWidth)×\(model.channels)")
+        }
     }
 }

@@ -19,7 +19,7 @@ struct Interpolate: ParsableCommand {
     @Option(help: "The PNG file to write (default: interpolation.png in the run folder).") var out: String?
 
     func validate() throws {
-        guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
+        guard steps >= 2, steps <= 1000 else { throw ValidationError("--steps must be from 2 to 1000") }
         guard between.isEmpty || between.count == 2 else { throw ValidationError("--between takes two image indices") }
     }
 

@@ -15,15 +15,15 @@ struct Reconstruct: ParsableCommand {
     @Option(help: "The PNG file to write (default: reconstructions.png in the run folder).") var out: String?
 
     func validate() throws {
-        guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        guard count > 0, count <= 1000 else { throw ValidationError("--count must be from 1 to 1000") }
     }
 
     func run() throws {
         let folder = RunFolder(path: runOption.run)
         let (model, configuration) = try folder.loadModel()
         let test = try DataSplits.testImages(of: configuration, override: data)
-        guard start >= 0, start + count <= test.count else {
-            throw ConfigurationError("test images \(start)..<\(start + count) are outside the \(test.count) test images")
+        guard start >= 0, start <= test.count, count <= test.count - start else {
+            throw ConfigurationError("--start \(start) --count \(count) goes beyond the \(test.count) test images")
         }
         let originals = test.matrix(start..<(start + count))
         let reconstructions = model.reconstruct(originals)

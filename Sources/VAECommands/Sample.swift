@@ -22,8 +22,9 @@ struct Sample: ParsableCommand {
     @Option(help: "The PNG file to write (default: samples.png in the run folder).") var out: String?
 
     func validate() throws {
-        guard count > 0, columns > 0 else { throw ValidationError("--count and --columns must be at least 1") }
-        guard components > 0 else { throw ValidationError("--components must be at least 1") }
+        guard count > 0, count <= 100_000 else { throw ValidationError("--count must be from 1 to 100000") }
+        guard columns > 0, columns <= 1000 else { throw ValidationError("--columns must be from 1 to 1000") }
+        guard components > 0, components <= 1000 else { throw ValidationError("--components must be from 1 to 1000") }
     }
 
     func run() throws {
@@ -35,10 +36,13 @@ struct Sample: ParsableCommand {
         Console.line("Wrote \(count) samples to \(url.path)")
     }
 
-    /// The run's mixture of this size, fitted once and kept in the run folder.
+    /// The run's mixture of this size, fitted once and kept in the run folder. It records
+    /// which weights and data it was fitted to, and is fitted again when either changes.
     func fittedMixture(_ model: VariationalAutoencoder, _ configuration: RunConfiguration,
                        _ folder: RunFolder) throws -> GaussianMixture {
         let url = folder.file("gmm-\(components)-\(covariance.rawValue).json")
+        let dataFolder = data ?? configuration.data
+        let source = "weights \(try fingerprint(of: folder.weightsURL)), data \(dataFolder)"
         if FileManager.default.fileExists(atPath: url.path) {
             let mixture: GaussianMixture
             do {
@@ -50,14 +54,17 @@ struct Sample: ParsableCommand {
             guard mixture.dimension == configuration.model.codingSize, mixture.components == components else {
                 throw FileError(path: url.path, problem: "does not fit this run's codings; delete it to fit again")
             }
-            return mixture
+            if mixture.source == source { return mixture }
+            Console.line("The weights or data changed since \(url.lastPathComponent) was fitted; fitting again.")
         }
-        let splits = try DataSplits.load(from: data ?? configuration.data, validationCount: configuration.training.validationCount,
+        let splits = try DataSplits.load(from: dataFolder, validationCount: configuration.training.validationCount,
                                          limit: configuration.training.limit)
+        try DataSplits.checkShape(of: splits.training, in: dataFolder, for: configuration.model)
         Console.line("Fitting a \(components)-component Gaussian mixture (\(covariance.rawValue) covariance) to the mean codings of \(splits.training.count) training images…")
         let codings = model.meanCodings(of: splits.training, batchSize: 1000)
         var generator = SeededGenerator(seed: 0)
-        let mixture = try GaussianMixture.fit(codings, components: components, covariance: covariance, generator: &generator)
+        var mixture = try GaussianMixture.fit(codings, components: components, covariance: covariance, generator: &generator)
+        mixture.source = source
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(encoder.encode(mixture), to: url)
@@ -65,6 +72,13 @@ struct Sample: ParsableCommand {
                             mixture.logLikelihoods.count, mixture.logLikelihoods.last ?? 0, url.path))
         return mixture
     }
+}
+
+/// FNV-1a over a file's bytes: enough to notice that a weights file changed.
+func fingerprint(of url: URL) throws -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in try readFile(url) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(hash, radix: 16)
 }
 
 extension GaussianMixture.Covariance: ExpressibleByArgument {}

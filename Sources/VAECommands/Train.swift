@@ -110,7 +110,6 @@ struct Train: ParsableCommand {
                                        likelihood: likelihood, beta: beta, architecture: architecture,
                                        filters: filters?.sizes ?? (architecture == .conv ? [32, 64] : []),
                                        noise: deterministic ? .none : noise)
-        try model.validate()
         let splits = try DataSplits.load(from: data, validationCount: validation, limit: limit)
         (model.imageHeight, model.imageWidth, model.channels) = (splits.training.height, splits.training.width, splits.training.channels)
         try model.validate()
@@ -132,9 +131,7 @@ struct Train: ParsableCommand {
         }
         let splits = try DataSplits.load(from: configuration.data, validationCount: configuration.training.validationCount,
                                          limit: configuration.training.limit)
-        guard splits.training.imageSize == configuration.model.imageSize else {
-            throw ConfigurationError("the images in \(configuration.data) are \(splits.training.height)×\(splits.training.width), the run's model expects \(configuration.model.imageHeight)×\(configuration.model.imageWidth)")
-        }
+        try DataSplits.checkShape(of: splits.training, in: configuration.data, for: configuration.model)
         return (folder, configuration, splits, lock)
     }
 

@@ -14,7 +14,7 @@ struct Traverse: ParsableCommand {
     @Option(help: "The PNG file to write (default: traversal.png in the run folder).") var out: String?
 
     func validate() throws {
-        guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
+        guard steps >= 2, steps <= 100 else { throw ValidationError("--steps must be from 2 to 100") }
     }
 
     func run() throws {
@@ -38,8 +38,8 @@ struct Manifold: ParsableCommand {
     @Option(help: "The PNG file to write (default: manifold.png in the run folder).") var out: String?
 
     func validate() throws {
-        guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
-        guard extent > 0 else { throw ValidationError("--extent must be positive") }
+        guard steps >= 2, steps <= 100 else { throw ValidationError("--steps must be from 2 to 100") }
+        guard extent > 0, extent.isFinite else { throw ValidationError("--extent must be a positive number") }
     }
 
     func run() throws {

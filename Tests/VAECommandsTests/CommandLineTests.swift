@@ -60,7 +60,13 @@ import Visualization
         try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "3", "--out", picture.path])
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("gmm-3-full.json").path))
         try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "3", "--out", picture.path])
-        try Data("{}".utf8).write(to: out.appendingPathComponent("gmm-3-full.json"))
+        let mixtureURL = out.appendingPathComponent("gmm-3-full.json")
+        let firstSource = try JSONDecoder().decode(GaussianMixture.self, from: Data(contentsOf: mixtureURL)).source
+        try run(["train", "--resume", out.path, "--epochs", "3"])
+        try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "3", "--out", picture.path])
+        let secondSource = try JSONDecoder().decode(GaussianMixture.self, from: Data(contentsOf: mixtureURL)).source
+        #expect(firstSource != nil && secondSource != nil && firstSource != secondSource, "a stale mixture was reused")
+        try Data("{}".utf8).write(to: mixtureURL)
         #expect { try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "3"]) } throws: {
             "\($0)".contains("not a valid fitted mixture")
         }
@@ -85,7 +91,7 @@ import Visualization
         }
         let data = ["--data", Self.data.path, "--validation", "200"]
         expectFailure(["train", "--epochs", "0", "--out", out] + data, "--epochs must be at least 1")
-        expectFailure(["train", "--batch-size", "0", "--out", out] + data, "--batch-size must be at least 1")
+        expectFailure(["train", "--batch-size", "0", "--out", out] + data, "--batch-size must be from 1 to 65536")
         expectFailure(["train", "--learning-rate=-1", "--out", out] + data, "--learning-rate must be a positive")
         expectFailure(["train", "--coding-size", "0", "--out", out] + data, "coding size must be at least 1")
         expectFailure(["train", "--hidden", "150,x", "--out", out] + data, "hidden")

@@ -108,3 +108,31 @@ extension Float {
         #expect(ReconstructionLoss(.bernoulli, imageSize: 4).nats(3.5) == 3.5)
     }
 }
+
+@Suite struct SaturationTests {
+    /// Confidently wrong pixels must still learn: the Bernoulli gradient from logits is
+    /// σ(z) − x, not a product that underflows where the sigmoid saturates.
+    @Test func bernoulliGradientSurvivesSaturatedLogits() {
+        let loss = ReconstructionLoss(.bernoulli, imageSize: 2)
+        let logits = Matrix(rows: 1, columns: 2, values: [20, -30])
+        let target = Matrix(rows: 1, columns: 2, values: [0, 1])
+        let gradient = Matrix(rows: 1, columns: 2)
+        let value = loss.evaluate(output: logits, target: target, gradient: gradient)
+        #expect(abs(value - 50) < 1e-3)  // −log(1 − σ(20)) − log σ(−30) ≈ 20 + 30
+        #expect(abs(gradient[0, 0] - 1) < 1e-6 && abs(gradient[0, 1] + 1) < 1e-6)
+    }
+}
+
+@Suite struct TrainerStateTests {
+    @Test func damagedStatesAreRecognised() {
+        let generator = SeededGenerator(seed: 1)
+        var state = TrainerState(history: [], generator: generator, validationGenerator: generator, epochInProgress: nil)
+        #expect(state.problem(trainingImages: 10, stepsPerEpoch: 3) == nil)
+        state.epochInProgress = EpochInProgress(stepsDone: 5, order: Array(0..<10), average: LossAverage(), seconds: 1)
+        #expect(state.problem(trainingImages: 10, stepsPerEpoch: 3) != nil)
+        state.epochInProgress = EpochInProgress(stepsDone: 1, order: [0, 0, 1, 2, 3, 4, 5, 6, 7, 8], average: LossAverage(), seconds: 1)
+        #expect(state.problem(trainingImages: 10, stepsPerEpoch: 3) != nil)
+        state.epochInProgress = EpochInProgress(stepsDone: 1, order: Array((0..<10).reversed()), average: LossAverage(), seconds: 1)
+        #expect(state.problem(trainingImages: 10, stepsPerEpoch: 3) == nil)
+    }
+}
