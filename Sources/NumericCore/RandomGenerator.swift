@@ -61,6 +61,12 @@ extension Matrix {
         for i in values.indices { values[i] = generator.nextNormal() }
     }
 
+    /// Fills the elements in use with U(−√3, √3): uniform with mean 0 and variance 1, the
+    /// uniform counterpart of a standard normal.
+    public func fillUniformUnitVariance<G: RandomNumberGenerator>(using generator: inout G) {
+        fillUniform(from: -Float(3).squareRoot(), to: Float(3).squareRoot(), using: &generator)
+    }
+
     /// Fills the elements in use with values uniform on [low, high).
     public func fillUniform<G: RandomNumberGenerator>(from low: Float, to high: Float, using generator: inout G) {
         let values = buffer

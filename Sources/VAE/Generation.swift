@@ -28,7 +28,7 @@ public enum Codings {
             return mixture.sample(count: count, generator: &generator)
         case .gaussian: codings.fillNormal(using: &generator)
         case .uniform: codings.fillUniform(from: -1, to: 1, using: &generator)
-        case .uniformMatched: codings.fillUniform(from: -Float(3).squareRoot(), to: Float(3).squareRoot(), using: &generator)
+        case .uniformMatched: codings.fillUniformUnitVariance(using: &generator)
         case .truncated:
             let values = codings.buffer
             for i in values.indices {

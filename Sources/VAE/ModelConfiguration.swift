@@ -120,7 +120,7 @@ public enum Noise: String, Codable, CaseIterable, Sendable {
     public func fill(_ matrix: Matrix, using generator: inout SeededGenerator) {
         switch self {
         case .gaussian: matrix.fillNormal(using: &generator)
-        case .uniform: matrix.fillUniform(from: -Float(3).squareRoot(), to: Float(3).squareRoot(), using: &generator)
+        case .uniform: matrix.fillUniformUnitVariance(using: &generator)
         case .none: matrix.fill(with: 0)
         }
     }

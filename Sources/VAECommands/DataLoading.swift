@@ -2,15 +2,14 @@ import Datasets
 import Foundation
 import VAE
 
-/// The datasets a run trains, validates and is evaluated on.
+/// The datasets a run trains and validates on.
 struct DataSplits {
     var training: ImageDataset
     var validation: ImageDataset
-    var test: ImageDataset?
 
     /// The book's split: of the training file, the last `validationCount` images validate
-    /// and the rest (or its first `limit` images) train; the test file evaluates.
-    static func load(from path: String, validationCount: Int, limit: Int?, needsTest: Bool = false) throws -> DataSplits {
+    /// and the rest (or its first `limit` images) train (the test file evaluates: `testImages`).
+    static func load(from path: String, validationCount: Int, limit: Int?) throws -> DataSplits {
         let directory = URL(fileURLWithPath: path)
         let full = try MNISTFormat.load(.train, from: directory)
         guard validationCount < full.count else {
@@ -18,8 +17,7 @@ struct DataSplits {
         }
         let split = full.count - validationCount
         return DataSplits(training: full.subset(0..<split).prefix(limit),
-                          validation: full.subset(split..<full.count),
-                          test: needsTest ? try MNISTFormat.load(.test, from: directory) : nil)
+                          validation: full.subset(split..<full.count))
     }
 
     /// The test images of a finished run's dataset.
