@@ -25,8 +25,8 @@ let package = Package(
         .target(name: "NeuralNetwork", dependencies: ["NumericCore"]),
         // Gradient-descent optimizers (Keras's Nadam and friends).
         .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork"]),
-        // Datasets: IDX files (MNIST family) and batching.
-        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"]),
+        // Datasets: IDX files (MNIST family), folders of PNG/JPEG/BMP/GIF pictures, batching.
+        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", "CStb"]),
         // The variational autoencoder: model, losses, training, run folders.
         .target(name: "VAE", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
         // Pictures and charts: PNG image grids, SVG line charts.
@@ -43,7 +43,7 @@ let package = Package(
         ]),
 
         // Helpers the tests share: finite differences, the Keras reference values.
-        .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "CStb", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "TestSupport"]),

@@ -72,6 +72,28 @@ public struct ImageDataset: Sendable {
         }
     }
 
+    /// This dataset's pixel bytes, image after image.
+    public var bytes: [UInt8] { Array(storage[first * imageSize ..< (first + count) * imageSize]) }
+
+    /// This dataset's labels, one byte per image, if it has labels.
+    public var labelBytes: [UInt8]? { labelStorage.map { Array($0[first ..< first + count]) } }
+
+    /// A new dataset of the images at `indices`, in that order (a copy, not a view).
+    public func selecting(_ indices: [Int]) -> ImageDataset {
+        let size = imageSize
+        var pixels = [UInt8](repeating: 0, count: indices.count * size)
+        pixels.withUnsafeMutableBufferPointer { target in
+            storage.withUnsafeBufferPointer { source in
+                for (row, index) in indices.enumerated() {
+                    precondition(index >= 0 && index < count, "image \(index) of \(count)")
+                    (target.baseAddress! + row * size).update(from: source.baseAddress! + (first + index) * size, count: size)
+                }
+            }
+        }
+        let labels = labelStorage.map { labels in indices.map { labels[first + $0] } }
+        return ImageDataset(pixels: pixels, labels: labels, height: height, width: width, channels: channels)
+    }
+
     /// Images `range` as a new matrix.
     public func matrix(_ range: Range<Int>) -> Matrix {
         let result = Matrix(rows: range.count, columns: imageSize)

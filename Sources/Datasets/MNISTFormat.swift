@@ -45,12 +45,26 @@ public enum MNISTFormat {
         return ImageDataset(pixels: images.values, labels: labels, height: height, width: width)
     }
 
-    /// The file named `stem`, compressed or not, with either of the usual separators.
+    /// Whether `directory` holds a training images file in this layout, so that `--data`
+    /// can take either this or a folder of pictures.
+    public static func holdsDataset(_ directory: URL) -> Bool {
+        (try? locate("train-images-idx3-ubyte", in: directory)) != nil
+    }
+
+    /// The file named `stem`, compressed or not, with either of the usual separators, and
+    /// with or without a prefix (EMNIST names its files `emnist-letters-train-images-…`).
     static func locate(_ stem: String, in directory: URL) throws -> URL {
         let dotted = stem.replacingOccurrences(of: "-idx", with: ".idx")
-        for name in [stem + ".gz", stem, dotted + ".gz", dotted] {
+        let endings = [stem + ".gz", stem, dotted + ".gz", dotted]
+        for name in endings {
             let url = directory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let prefixed = names.filter { name in endings.contains { name.hasSuffix("-" + $0) } }.sorted()
+        if prefixed.count == 1 { return directory.appendingPathComponent(prefixed[0]) }
+        if prefixed.count > 1 {
+            throw FileError(path: directory.path, problem: "holds several datasets (\(prefixed.joined(separator: ", "))); put each in a folder of its own")
         }
         throw FileError(path: directory.appendingPathComponent(stem + ".gz").path, problem: "no such file")
     }

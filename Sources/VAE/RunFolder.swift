@@ -7,12 +7,15 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var training: TrainingOptions
     /// The dataset folder the run was trained on.
     public var data: String
+    /// How the images were made from a folder of picture files; nil for an IDX dataset.
+    public var images: ImageFolderSettings?
     public var format = "vae-run/1"
 
-    public init(model: ModelConfiguration, training: TrainingOptions, data: String) {
+    public init(model: ModelConfiguration, training: TrainingOptions, data: String, images: ImageFolderSettings? = nil) {
         self.model = model
         self.training = training
         self.data = data
+        self.images = images
     }
 
     /// Parses and checks the bytes of a `config.json`; `path` names it in errors.
@@ -26,6 +29,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         do {
             try configuration.model.validate()
             try configuration.training.validate()
+            try configuration.images?.validate()
         } catch {
             throw FileError(path: path, problem: error.description)
         }
@@ -41,6 +45,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 ///     best.safetensors        the weights of the epoch with the lowest validation loss
 ///     checkpoint.safetensors  weights, optimizer and trainer state: what `--resume` reads
 ///     history.csv             one row per epoch
+///     split.json              for a folder of pictures: the files held out (ImageFolderSplit)
 public struct RunFolder: Sendable {
     public let url: URL
 
@@ -54,6 +59,7 @@ public struct RunFolder: Sendable {
     public var bestWeightsURL: URL { file("best.safetensors") }
     public var checkpointURL: URL { file("checkpoint.safetensors") }
     public var historyURL: URL { file("history.csv") }
+    public var splitURL: URL { file("split.json") }
 
     /// Makes the folder for a new run; a folder that already holds a run is kept unless
     /// `overwrite` says otherwise, so no result is lost by a repeated command.
@@ -75,7 +81,7 @@ public struct RunFolder: Sendable {
     /// Removes what an earlier run left, before a new run is written over it.
     public func removeRunFiles() throws {
         for name in ["config.json", "model.safetensors", "best.safetensors", "checkpoint.safetensors", "history.csv",
-                     "curves.svg", "samples.png", "interpolation.png", "reconstructions.png"] {
+                     "split.json", "curves.svg", "samples.png", "interpolation.png", "reconstructions.png"] {
             let path = file(name).path
             if FileManager.default.fileExists(atPath: path) {
                 guard unlink(path) == 0 else {

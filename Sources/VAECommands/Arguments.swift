@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import Optimizers
 import VAE
@@ -25,6 +26,7 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
 }
 
 extension Likelihood: ExpressibleByArgument {}
+extension Background: ExpressibleByArgument {}
 extension Architecture: ExpressibleByArgument {}
 extension Noise: ExpressibleByArgument {}
 extension Prior: ExpressibleByArgument {}

@@ -32,7 +32,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let folder = RunFolder(path: runOption.run)
         let (model, configuration) = try folder.loadModel()
-        let test = try DataSplits.testImages(of: configuration, override: data)
+        let test = try DataSplits.testImages(of: configuration, run: folder, override: data)
         var generator = SeededGenerator(seed: seed)
         let batchSize = configuration.training.batchSize
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)

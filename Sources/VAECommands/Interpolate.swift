@@ -35,7 +35,7 @@ struct Interpolate: ParsableCommand {
             Console.line("Wrote \(steps) images along axis \(axis) to \(url.path)")
             return
         }
-        let test = try DataSplits.testImages(of: configuration, override: data)
+        let test = try DataSplits.testImages(of: configuration, run: folder, override: data)
         for index in between where index < 0 || index >= test.count {
             throw ConfigurationError("--between \(index) is not a test image index (0–\(test.count - 1))")
         }

@@ -57,9 +57,7 @@ struct Sample: ParsableCommand {
             if mixture.source == source { return mixture }
             Console.line("The weights or data changed since \(url.lastPathComponent) was fitted; fitting again.")
         }
-        let splits = try DataSplits.load(from: dataFolder, validationCount: configuration.training.validationCount,
-                                         limit: configuration.training.limit)
-        try DataSplits.checkShape(of: splits.training, in: dataFolder, for: configuration.model)
+        let splits = try DataSplits.load(for: configuration, of: folder, override: dataFolder)
         Console.line("Fitting a \(components)-component Gaussian mixture (\(covariance.rawValue) covariance) to the mean codings of \(splits.training.count) training images…")
         let codings = model.meanCodings(of: splits.training, batchSize: 1000)
         var generator = SeededGenerator(seed: 0)
@@ -76,9 +74,7 @@ struct Sample: ParsableCommand {
 
 /// FNV-1a over a file's bytes: enough to notice that a weights file changed.
 func fingerprint(of url: URL) throws -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in try readFile(url) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return String(hash, radix: 16)
+    String(Fingerprint.fnv1a(try readFile(url)), radix: 16)
 }
 
 extension GaussianMixture.Covariance: ExpressibleByArgument {}

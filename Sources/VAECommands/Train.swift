@@ -29,10 +29,17 @@ struct Train: ParsableCommand {
     @Option(help: "The sampling layer's noise ε: gaussian (the book's), uniform (unit variance), or none (z = μ).")
     var noise = Noise.gaussian
     @Flag(help: "No sampling in the encoder: the same as --noise none.") var deterministic = false
-    @Option(help: "Images held out from the end of the training file for validation.") var validation = 5000
+    @Option(help: "Images held out for validation: from the end of an IDX training file (default 5000), or drawn from a folder of pictures (default 10%).")
+    var validation: Int?
+    @Option(help: "Images of a folder of pictures held out for testing (default 10%).") var test: Int?
     @Option(help: "Train on the first N training images only, for quick tries.") var limit: Int?
     @Option(help: "The seed that fixes initial weights, shuffling and noise.") var seed: UInt64 = 42
-    @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
+    @Option(help: "A folder in MNIST's IDX layout, or a folder of PNG, JPEG, BMP or GIF pictures (searched recursively; sub-folders name classes).")
+    var data = MNISTFormat.fashionMNISTDirectory
+    @Option(help: "Pictures are centre-cropped and reduced to this many pixels square (default 32).") var imageSize: Int?
+    @Option(help: "1 (grey) or 3 (RGB) for pictures (default: 3 if any picture has colour).") var channels: Int?
+    @Option(help: "What transparent parts of pictures become: white or black.") var background = Background.white
+    @Option(help: "Where decoded pictures are cached (default: ~/.cache/vae/images).") var cache: String?
     @Option(help: "The run folder to write (default: runs/<date-time>).") var out: String?
     @Flag(help: "Replace a run already in --out.") var overwrite = false
     @Option(help: "Continue the run in this folder from its checkpoint; its options are kept.")
@@ -98,8 +105,8 @@ struct Train: ParsableCommand {
 
     /// A new run: the configuration from the options, the data, and the folder, claimed.
     func startRun() throws -> (RunFolder, RunConfiguration, DataSplits, RunLock) {
-        let options = TrainingOptions(epochs: epochs ?? 25, batchSize: batchSize, learningRate: learningRate,
-                                      optimizer: optimizer, seed: seed, validationCount: validation, limit: limit,
+        var options = TrainingOptions(epochs: epochs ?? 25, batchSize: batchSize, learningRate: learningRate,
+                                      optimizer: optimizer, seed: seed, validationCount: validation ?? 5000, limit: limit,
                                       klWarmUp: klWarmup)
         try options.validate()
         if deterministic && noise != .gaussian && noise != .none {
@@ -110,14 +117,42 @@ struct Train: ParsableCommand {
                                        likelihood: likelihood, beta: beta, architecture: architecture,
                                        filters: filters?.sizes ?? (architecture == .conv ? [32, 64] : []),
                                        noise: deterministic ? .none : noise)
-        let splits = try DataSplits.load(from: data, validationCount: validation, limit: limit)
+        let splits: DataSplits, pictures: (settings: ImageFolderSettings, split: ImageFolderSplit)?
+        if DataSplits.isPictureFolder(data) {
+            let (settings, split, collection) = try splitPictures()
+            pictures = (settings, split)
+            let parts = split.apply(to: collection)
+            splits = DataSplits(training: parts.training.prefix(limit), validation: parts.validation)
+            options.validationCount = parts.validation.count
+        } else {
+            guard imageSize == nil, channels == nil, test == nil else {
+                throw ConfigurationError("--image-size, --channels and --test apply to a folder of pictures; \(data) holds an IDX dataset")
+            }
+            pictures = nil
+            splits = try DataSplits.loadIDX(from: data, validationCount: validation ?? 5000, limit: limit)
+        }
         (model.imageHeight, model.imageWidth, model.channels) = (splits.training.height, splits.training.width, splits.training.channels)
         try model.validate()
         let folder = RunFolder(path: out ?? "runs/" + Self.timestamp())
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)
         try folder.removeRunFiles()
-        return (folder, RunConfiguration(model: model, training: options, data: data), splits, lock)
+        try pictures?.split.write(to: folder.splitURL)
+        return (folder, RunConfiguration(model: model, training: options, data: data, images: pictures?.settings), splits, lock)
+    }
+
+    /// A folder of pictures: the settings they are read with, the images held out, and
+    /// the images themselves.
+    private func splitPictures() throws -> (ImageFolderSettings, ImageFolderSplit, ImageCollection) {
+        var settings = ImageFolderSettings(side: imageSize ?? 32, channels: channels ?? 3, background: background)
+        try settings.validate()
+        let imageCache = cache.map { ImageCache(directory: URL(fileURLWithPath: $0)) } ?? .standard
+        let rgb = try DataSplits.loadPictures(from: data, side: settings.side, background: background, cache: imageCache)
+        settings.channels = channels ?? (rgb.hasColour ? 3 : 1)
+        let heldOut = max(1, rgb.images.count / 10)
+        let split = try ImageFolderSplit.make(names: rgb.names, classes: rgb.classes, validation: validation ?? heldOut,
+                                              test: test ?? heldOut, seed: seed)
+        return (settings, split, rgb.converted(toChannels: settings.channels))
     }
 
     /// An interrupted run: its folder, claimed, and the configuration its checkpoint holds.
@@ -129,8 +164,7 @@ struct Train: ParsableCommand {
             guard epochs > 0 else { throw ConfigurationError("--epochs must be at least 1, not \(epochs)") }
             configuration.training.epochs = epochs
         }
-        let splits = try DataSplits.load(from: configuration.data, validationCount: configuration.training.validationCount,
-                                         limit: configuration.training.limit)
+        let splits = try DataSplits.load(for: configuration, of: folder)
         try DataSplits.checkShape(of: splits.training, in: configuration.data, for: configuration.model)
         return (folder, configuration, splits, lock)
     }

@@ -1,15 +1,11 @@
+import Datasets
 import Foundation
 
 /// Writes small datasets in MNIST's IDX layout, so tests need no download.
 public enum IDXFiles {
     /// The bytes of an unsigned-byte IDX file.
     public static func bytes(dimensions: [Int], values: [UInt8]) -> Data {
-        var data = Data([0, 0, 0x08, UInt8(dimensions.count)])
-        for size in dimensions {
-            data.append(contentsOf: [UInt8(size >> 24 & 255), UInt8(size >> 16 & 255), UInt8(size >> 8 & 255), UInt8(size & 255)])
-        }
-        data.append(contentsOf: values)
-        return data
+        IDXWriter.bytes(dimensions: dimensions, values: values)
     }
 
     /// Gzip-compresses `data` with the system's gzip.
