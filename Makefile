@@ -5,7 +5,12 @@ PACKAGES := libopenblas-dev libstb-dev zlib1g-dev pkgconf dataset-fashion-mnist
 RUN      := runs/book
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps build
+# A colour dataset that every machine can make offline: the PNG icons of five icon themes.
+ICON_PACKAGES := moka-icon-theme oxygen-icon-theme mate-icon-theme gnome-icon-theme adwaita-icon-theme
+ICONS         := data/icons
+ICON_RUN      := runs/icons
+
+.PHONY: demo test deps build icons icon-data
 
 demo: build
 	.build/release/vae train --out $(RUN) --overwrite
@@ -18,6 +23,19 @@ test: deps
 
 build: deps
 	swift build -c release --product vae
+
+# `make icons`: gathers the icons (once) and trains a convolutional VAE on them.
+icons: build icon-data
+	.build/release/vae train --data $(ICONS) --image-size 32 --architecture conv --coding-size 32 \
+	  --likelihood bernoulli --epochs 100 --out $(ICON_RUN) --overwrite
+	.build/release/vae sample --run $(ICON_RUN) --count 40 --columns 10
+	.build/release/vae reconstruct --run $(ICON_RUN)
+	.build/release/vae interpolate --run $(ICON_RUN) --between 0 1 --out $(ICON_RUN)/between.png
+	.build/release/vae evaluate --run $(ICON_RUN)
+
+icon-data:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(ICON_PACKAGES)"
+	@[ -d $(ICONS) ] || scripts/collect-icons.sh $(ICONS)
 
 deps:
 	@missing=""; \

@@ -71,3 +71,42 @@ extension VariationalAutoencoder {
         return Float(total / Double(max(dataset.count, 1)))
     }
 }
+
+/// How much of the latent space a model uses.
+public struct LatentUsage: Codable, Equatable, Sendable {
+    /// KL(q(z_i | x) ‖ N(0, 1)) of each dimension, averaged over the images, nats.
+    public var divergencePerDimension: [Float]
+    /// The variance over the images of each dimension's mean coding μ_i(x).
+    public var meanVariancePerDimension: [Float]
+    /// Dimensions whose mean coding varies by more than `activeThreshold` in variance
+    /// (Burda et al., 2016): the others carry (almost) no information about the image.
+    public var activeUnits: Int
+    public static let activeThreshold: Float = 0.01
+}
+
+extension VariationalAutoencoder {
+    public func latentUsage(on dataset: ImageDataset, batchSize: Int) -> LatentUsage {
+        let size = configuration.codingSize
+        let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        var divergence = [Double](repeating: 0, count: size)
+        var sum = [Double](repeating: 0, count: size), sumOfSquares = [Double](repeating: 0, count: size)
+        for start in stride(from: 0, to: dataset.count, by: batchSize) {
+            let range = start..<min(start + batchSize, dataset.count)
+            dataset.fill(batch, with: range)
+            let (mean, logVariance) = encode(batch)
+            let perDimension = LatentLoss.perDimension(mean: mean, logVariance: logVariance)
+            for i in 0..<size {
+                divergence[i] += Double(perDimension[i]) * Double(range.count)
+                for r in 0..<range.count {
+                    let mu = Double(mean[r, i])
+                    sum[i] += mu
+                    sumOfSquares[i] += mu * mu
+                }
+            }
+        }
+        let n = Double(max(dataset.count, 1))
+        let variance = (0..<size).map { Float(max(0, sumOfSquares[$0] / n - (sum[$0] / n) * (sum[$0] / n))) }
+        return LatentUsage(divergencePerDimension: divergence.map { Float($0 / n) }, meanVariancePerDimension: variance,
+                           activeUnits: variance.filter { $0 > LatentUsage.activeThreshold }.count)
+    }
+}

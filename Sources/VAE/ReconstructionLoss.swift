@@ -61,6 +61,23 @@ public final class ReconstructionLoss {
         }
     }
 
+    /// −log p(x | z) of one image in nats, from the decoder's output for z: the likelihood
+    /// itself, with every constant, as the importance-weighted bound needs it.
+    public func negativeLogLikelihood(output y: UnsafePointer<Float>, target x: UnsafePointer<Float>) -> Float {
+        switch likelihood {
+        case .mse:
+            // A Gaussian with variance ½: (x − μ)² + ½ log π per pixel.
+            Reductions.squaredDistance(y, x, count: imageSize) + Float(imageSize) * 0.5 * logf(Float.pi)
+        case .bernoulli:
+            // From the logits y: −[x log σ(y) + (1 − x) log(1 − σ(y))] = softplus(y) − x y,
+            // exact even where the sigmoid saturates.
+            (0..<imageSize).reduce(Float(0)) { sum, i in sum + max(y[i], 0) + log1pf(expf(-abs(y[i]))) - x[i] * y[i] }
+        case .gaussian:
+            Float(imageSize) * (0.5 * logf(2 * Float.pi) + logScale!.value.base[0])
+                + 0.5 * expf(-2 * logScale!.value.base[0]) * Reductions.squaredDistance(y, x, count: imageSize)
+        }
+    }
+
     /// The loss averaged over the batch, in this loss's units. When `gradient` is given it
     /// receives d(loss) / d(output): the gradient of the batch mean, ready for `backward`.
     public func evaluate(output: Matrix, target: Matrix, gradient: Matrix?) -> Float {
@@ -80,17 +97,11 @@ public final class ReconstructionLoss {
                 }
             }
         case .bernoulli:
-            // From the logits z: −[x log σ(z) + (1 − x) log(1 − σ(z))] = softplus(z) − x z,
-            // with gradient σ(z) − x, exact even where the sigmoid saturates.
+            // softplus(z) − x z per pixel, with gradient σ(z) − x.
             let gradientScale = 1 / Float(rows)
             for r in 0..<rows {
                 let z = output.base + r * imageSize, x = target.base + r * imageSize
-                var sum: Float = 0
-                for i in 0..<imageSize {
-                    let softplus = max(z[i], 0) + log1pf(expf(-abs(z[i])))
-                    sum += softplus - x[i] * z[i]
-                }
-                total += Double(sum)
+                total += Double(negativeLogLikelihood(output: z, target: x))
                 if let gradient {
                     let g = gradient.base + r * imageSize
                     for i in 0..<imageSize { g[i] = gradientScale * (logistic(z[i]) - x[i]) }
