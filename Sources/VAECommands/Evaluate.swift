@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import NumericCore
 import VAE
@@ -10,7 +11,17 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var runOption: RunOption
     @Option(help: "The dataset folder (default: the run's).") var data: String?
     @Option(help: "The seed of the sampling noise.") var seed: UInt64 = 0
+    @Option(help: "Codings per image of the importance-weighted estimate of −log p(x); 0 to skip it.")
+    var importanceSamples = 1000
+    @Option(help: "Estimate −log p(x) on this many test images, drawn at random (default: all).") var subset: Int?
     @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func validate() throws {
+        guard importanceSamples >= 0, importanceSamples <= 1_000_000 else {
+            throw ValidationError("--importance-samples must be from 0 to 1000000")
+        }
+        if let subset, subset < 1 { throw ValidationError("--subset must be at least 1") }
+    }
 
     struct Report: Codable {
         var images: Int
@@ -27,6 +38,10 @@ struct Evaluate: ParsableCommand {
         /// Σ over pixels of the squared error of the reconstruction from the mean coding, per image.
         var squaredErrorPerImage: Float
         var squaredErrorPerPixel: Float
+        /// The importance-weighted estimate of −log p(x), nats per image (nil when skipped).
+        var importanceWeighted: LikelihoodEstimate?
+        /// KL per latent dimension and the number of active units.
+        var latentUsage: LatentUsage
     }
 
     func run() throws {
@@ -42,7 +57,9 @@ struct Evaluate: ParsableCommand {
                             reconstructionNats: model.reconstructionLoss.nats(loss.reconstruction),
                             negativeELBO: model.reconstructionLoss.nats(loss.reconstruction) + loss.divergence,
                             squaredErrorPerImage: squaredError,
-                            squaredErrorPerPixel: squaredError / Float(test.imageSize))
+                            squaredErrorPerPixel: squaredError / Float(test.imageSize),
+                            importanceWeighted: importanceWeighted(model, test),
+                            latentUsage: model.latentUsage(on: test, batchSize: batchSize))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -62,5 +79,28 @@ struct Evaluate: ParsableCommand {
         ] {
             Console.line(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%.5f", value))
         }
+        if let estimate = report.importanceWeighted {
+            Console.line("−log p(x), importance-weighted (nats/image)".padding(toLength: 44, withPad: " ", startingAt: 0)
+                + String(format: "%.5f", estimate.negativeLogLikelihood)
+                + "  (k = \(estimate.samples), \(estimate.images) images; −ELBO on them \(String(format: "%.5f", estimate.negativeELBO)))")
+        }
+        let usage = report.latentUsage
+        Console.line("active latent units".padding(toLength: 44, withPad: " ", startingAt: 0)
+            + "\(usage.activeUnits) of \(usage.divergencePerDimension.count)")
+        Console.line("KL per dimension (nats)".padding(toLength: 44, withPad: " ", startingAt: 0)
+            + usage.divergencePerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+    }
+
+    /// −log p(x) on the test images, or a seeded random `--subset` of them.
+    func importanceWeighted(_ model: VariationalAutoencoder, _ test: ImageDataset) -> LikelihoodEstimate? {
+        guard importanceSamples > 0 else { return nil }
+        var generator = SeededGenerator(seed: seed)
+        var images = test
+        if let subset, subset < test.count {
+            var order = Array(0..<test.count)
+            order.shuffle(using: &generator)
+            images = test.selecting(Array(order.prefix(subset)))
+        }
+        return model.importanceWeightedBound(on: images, samples: importanceSamples, generator: &generator)
     }
 }
