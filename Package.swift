@@ -6,7 +6,7 @@ let package = Package(
     name: "VariationalAutoencoders",
     products: [
         .executable(name: "vae", targets: ["vae"]),
-        .library(name: "VAE", targets: ["VAE", "Datasets", "NumericCore", "NeuralNetwork", "Optimizers", "Visualization"]),
+        .library(name: "VAE", targets: ["VAE", "Datasets", "NumericCore", "NeuralNetwork", "Optimizers", "Visualization", "Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +29,9 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", "CStb"]),
         // The variational autoencoder: model, losses, training, run folders.
         .target(name: "VAE", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
+        // Measures of generated images: a classifier's features and predictions, Fréchet
+        // distance, precision and recall, class coverage, sharpness.
+        .target(name: "Evaluation", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
         // Pictures and charts: PNG image grids, SVG line charts.
         .target(name: "Visualization", dependencies: ["NumericCore", "CStb"]),
         // The `vae` command line, as a library so tests can drive it.
@@ -41,6 +44,10 @@ let package = Package(
         .executableTarget(name: "vae-bench", dependencies: [
             "VAE", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Trains the image classifier the evaluation measures use: `swift run -c release train-classifier`.
+        .executableTarget(name: "train-classifier", dependencies: [
+            "Evaluation", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Helpers the tests share: finite differences, the Keras reference values.
         .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "CStb", "CZlib"], path: "Tests/TestSupport"),
@@ -49,6 +56,7 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "TestSupport"]),
         .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "CStb"]),
         .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "CStb"]),
     ]
