@@ -36,17 +36,13 @@ let package = Package(
         .target(name: "Visualization", dependencies: ["NumericCore", "CStb"]),
         // The `vae` command line, as a library so tests can drive it.
         .target(name: "VAECommands", dependencies: [
-            "VAE", "Datasets", "Visualization",
+            "VAE", "Datasets", "Evaluation", "Visualization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vae", dependencies: ["VAECommands"]),
         // Speed and memory of training and decoding: `swift run -c release vae-bench`.
         .executableTarget(name: "vae-bench", dependencies: [
             "VAE", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        // Trains the image classifier the evaluation measures use: `swift run -c release train-classifier`.
-        .executableTarget(name: "train-classifier", dependencies: [
-            "Evaluation", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers the tests share: finite differences, the Keras reference values.

@@ -95,6 +95,22 @@ public final class VariationalAutoencoder {
         return output
     }
 
+    /// Images decoded from any number of codings, `batchSize` at a time, into a new matrix:
+    /// a convolutional decoder's buffers grow with the batch, so 10,000 codings at once
+    /// would hold gigabytes of patches.
+    public func decodeAll(_ codings: Matrix, batchSize: Int = 500) -> Matrix {
+        let images = Matrix(rows: codings.rows, columns: configuration.imageSize)
+        let batch = Matrix(rows: 0, columns: codings.columns, rowCapacity: batchSize)
+        for start in stride(from: 0, to: codings.rows, by: batchSize) {
+            let rows = min(batchSize, codings.rows - start)
+            batch.setRows(rows)
+            batch.base.update(from: codings.base + start * codings.columns, count: rows * codings.columns)
+            let decoded = decode(batch)
+            (images.base + start * images.columns).update(from: decoded.base, count: decoded.count)
+        }
+        return images
+    }
+
     /// The mean coding μ and γ = log σ² of each image.
     public func encode(_ images: Matrix) -> (mean: Matrix, logVariance: Matrix) { encoder.forward(images) }
 

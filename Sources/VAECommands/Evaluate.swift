@@ -1,10 +1,13 @@
 import ArgumentParser
 import Datasets
+import Evaluation
 import Foundation
+import NeuralNetwork
 import NumericCore
 import VAE
 
-/// `vae evaluate`: the run's numbers on the test set.
+/// `vae evaluate`: what a run learned, in numbers, on the test images: likelihood, latent
+/// use, reconstruction, and the quality of generated images beside real ones.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Measure a trained model on the test images.")
 
@@ -14,6 +17,11 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Codings per image of the importance-weighted estimate of −log p(x); 0 to skip it.")
     var importanceSamples = 1000
     @Option(help: "Estimate −log p(x) on this many test images, drawn at random (default: all).") var subset: Int?
+    @Option(help: "Images to generate and measure against the test images; 0 to skip.") var samples = 10_000
+    @Option(help: "The distribution of their codings (as `vae sample --prior`).") var prior = Prior.gaussian
+    @Option(help: "Components of the gmm prior.") var components = 10
+    @Option(help: "Covariance of the gmm prior's components: full or diagonal.") var covariance = GaussianMixture.Covariance.full
+    @Option(help: "The classifier's weights (default: the one `vae classifier` keeps for the dataset).") var classifier: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func validate() throws {
@@ -21,30 +29,24 @@ struct Evaluate: ParsableCommand {
             throw ValidationError("--importance-samples must be from 0 to 1000000")
         }
         if let subset, subset < 1 { throw ValidationError("--subset must be at least 1") }
-    }
-
-    struct Report: Codable {
-        var images: Int
-        /// The loss in the units training reports (the book's: MSE per pixel + KL / 784).
-        var loss: Float
-        var reconstruction: Float
-        var latent: Float
-        /// KL divergence from the encoder's distribution to N(0, I), nats per image.
-        var klDivergence: Float
-        /// The reconstruction term as a negative log-likelihood, nats per image.
-        var reconstructionNats: Float
-        /// −ELBO = reconstruction (nats) + KL: an upper bound on −log p(x), nats per image.
-        var negativeELBO: Float
-        /// Σ over pixels of the squared error of the reconstruction from the mean coding, per image.
-        var squaredErrorPerImage: Float
-        var squaredErrorPerPixel: Float
-        /// The importance-weighted estimate of −log p(x), nats per image (nil when skipped).
-        var importanceWeighted: LikelihoodEstimate?
-        /// KL per latent dimension and the number of active units.
-        var latentUsage: LatentUsage
+        guard samples == 0 || (4...1_000_000).contains(samples) else { throw ValidationError("--samples must be 0 or from 4 to 1000000") }
+        guard components > 0, components <= 1000 else { throw ValidationError("--components must be from 1 to 1000") }
     }
 
     func run() throws {
+        let report = try makeReport()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.line(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            report.printTable(run: runOption.run)
+        }
+    }
+
+    /// Every measure, as `run` prints it.
+    func makeReport() throws -> EvaluationReport {
+        let start = Date()
         let folder = RunFolder(path: runOption.run)
         let (model, configuration) = try folder.loadModel()
         let test = try DataSplits.testImages(of: configuration, run: folder, override: data)
@@ -52,43 +54,19 @@ struct Evaluate: ParsableCommand {
         let batchSize = configuration.training.batchSize
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
         let squaredError = model.reconstructionError(on: test, batchSize: batchSize)
-        let report = Report(images: test.count, loss: loss.total, reconstruction: loss.reconstruction,
-                            latent: loss.latent, klDivergence: loss.divergence,
-                            reconstructionNats: model.reconstructionLoss.nats(loss.reconstruction),
-                            negativeELBO: model.reconstructionLoss.nats(loss.reconstruction) + loss.divergence,
-                            squaredErrorPerImage: squaredError,
-                            squaredErrorPerPixel: squaredError / Float(test.imageSize),
-                            importanceWeighted: importanceWeighted(model, test),
-                            latentUsage: model.latentUsage(on: test, batchSize: batchSize))
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.line(String(decoding: try encoder.encode(report), as: UTF8.self))
-            return
+        var report = EvaluationReport(
+            images: test.count, loss: loss.total, reconstruction: loss.reconstruction,
+            latent: loss.latent, klDivergence: loss.divergence,
+            reconstructionNats: model.reconstructionLoss.nats(loss.reconstruction),
+            negativeELBO: model.reconstructionLoss.nats(loss.reconstruction) + loss.divergence,
+            squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
+            importanceWeighted: importanceWeighted(model, test),
+            latentUsage: model.latentUsage(on: test, batchSize: batchSize))
+        if samples > 0 {
+            try measureSamples(model, configuration, folder, test: test, into: &report)
         }
-        Console.line("Test set: \(report.images) images, run \(folder.url.path)")
-        for (name, value) in [
-            ("loss (training units)", report.loss),
-            ("  reconstruction", report.reconstruction),
-            ("  latent", report.latent),
-            ("KL divergence (nats/image)", report.klDivergence),
-            ("reconstruction, −log p(x|z) (nats/image)", report.reconstructionNats),
-            ("−ELBO (nats/image)", report.negativeELBO),
-            ("squared error from mean coding (per image)", report.squaredErrorPerImage),
-            ("squared error from mean coding (per pixel)", report.squaredErrorPerPixel),
-        ] {
-            Console.line(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%.5f", value))
-        }
-        if let estimate = report.importanceWeighted {
-            Console.line("−log p(x), importance-weighted (nats/image)".padding(toLength: 44, withPad: " ", startingAt: 0)
-                + String(format: "%.5f", estimate.negativeLogLikelihood)
-                + "  (k = \(estimate.samples), \(estimate.images) images; −ELBO on them \(String(format: "%.5f", estimate.negativeELBO)))")
-        }
-        let usage = report.latentUsage
-        Console.line("active latent units".padding(toLength: 44, withPad: " ", startingAt: 0)
-            + "\(usage.activeUnits) of \(usage.divergencePerDimension.count)")
-        Console.line("KL per dimension (nats)".padding(toLength: 44, withPad: " ", startingAt: 0)
-            + usage.divergencePerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        report.seconds = Date().timeIntervalSince(start)
+        return report
     }
 
     /// −log p(x) on the test images, or a seeded random `--subset` of them.
@@ -102,5 +80,50 @@ struct Evaluate: ParsableCommand {
             images = test.selecting(Array(order.prefix(subset)))
         }
         return model.importanceWeightedBound(on: images, samples: importanceSamples, generator: &generator)
+    }
+
+    /// `--samples` generated images, and as many training images, each measured against
+    /// the test images: the samples' quality, and the same for real images as its reference.
+    func measureSamples(_ model: VariationalAutoencoder, _ configuration: RunConfiguration, _ folder: RunFolder,
+                        test: ImageDataset, into report: inout EvaluationReport) throws {
+        let mixture = prior == .gmm
+            ? try MixturePrior.fitted(to: model, of: folder, configuration, components: components, covariance: covariance, data: data)
+            : nil
+        var generator = SeededGenerator(seed: seed)
+        let codings = Codings.random(count: samples, size: configuration.model.codingSize, prior: prior,
+                                     mixture: mixture, generator: &generator)
+        let generated = model.decodeAll(codings)
+        let training = try DataSplits.load(for: configuration, of: folder, override: data).training
+        let realImages = training.matrix(0..<min(samples, training.count))
+        let real = test.matrix(0..<test.count)
+        let shape = configuration.model.imageShape
+        let (classifier, note) = loadClassifier(for: configuration, shape: shape)
+        report.classifierNote = note
+        report.classifierAccuracy = classifier?.recordedAccuracy
+        let realFeatures = classifier?.features(of: real)
+        report.prior = prior.rawValue
+        report.samples = SampleQuality.measure(generated, against: real, shape: shape, classifier: classifier, realFeatures: realFeatures)
+        report.realData = SampleQuality.measure(realImages, against: real, shape: shape, classifier: classifier, realFeatures: realFeatures)
+    }
+
+    /// The dataset's classifier, or why there is none.
+    func loadClassifier(for configuration: RunConfiguration, shape: ImageShape) -> (ImageClassifier?, String?) {
+        let dataFolder = data ?? configuration.data
+        let url = classifier.map { URL(fileURLWithPath: $0) } ?? ClassifierLocation.url(for: dataFolder)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let how = configuration.images == nil
+                ? "train it once with `vae classifier --data \(dataFolder)` (a few minutes)"
+                : "it is trained on labelled IDX datasets only"
+            return (nil, "no classifier at \(url.path): the Fréchet distance, precision, recall and class coverage are skipped; \(how)")
+        }
+        do {
+            let loaded = try ImageClassifier.load(from: url)
+            guard loaded.configuration.imageShape == shape else {
+                return (nil, "the classifier at \(url.path) reads \(loaded.configuration.imageShape) images, not this model's; its measures are skipped")
+            }
+            return (loaded, nil)
+        } catch {
+            return (nil, "\(error); the classifier's measures are skipped")
+        }
     }
 }

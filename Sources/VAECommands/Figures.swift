@@ -16,7 +16,7 @@ enum Figures {
         var generator = SeededGenerator(seed: seed)
         let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior,
                                      mixture: mixture, generator: &generator)
-        try grid(for: model.configuration, columns: columns).write(model.decode(codings), to: url)
+        try grid(for: model.configuration, columns: columns).write(model.decodeAll(codings), to: url)
     }
 
     /// Images along one latent axis, as the book's Figure 17-13.

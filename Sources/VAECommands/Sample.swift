@@ -30,51 +30,13 @@ struct Sample: ParsableCommand {
     func run() throws {
         let folder = RunFolder(path: runOption.run)
         let (model, configuration) = try folder.loadModel()
-        let mixture = prior == .gmm ? try fittedMixture(model, configuration, folder) : nil
+        let mixture = prior == .gmm
+            ? try MixturePrior.fitted(to: model, of: folder, configuration, components: components, covariance: covariance, data: data)
+            : nil
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
         try Figures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, mixture: mixture, to: url)
         Console.line("Wrote \(count) samples to \(url.path)")
     }
-
-    /// The run's mixture of this size, fitted once and kept in the run folder. It records
-    /// which weights and data it was fitted to, and is fitted again when either changes.
-    func fittedMixture(_ model: VariationalAutoencoder, _ configuration: RunConfiguration,
-                       _ folder: RunFolder) throws -> GaussianMixture {
-        let url = folder.file("gmm-\(components)-\(covariance.rawValue).json")
-        let dataFolder = data ?? configuration.data
-        let source = "weights \(try fingerprint(of: folder.weightsURL)), data \(dataFolder)"
-        if FileManager.default.fileExists(atPath: url.path) {
-            let mixture: GaussianMixture
-            do {
-                mixture = try JSONDecoder().decode(GaussianMixture.self, from: readFile(url))
-                try mixture.validate()
-            } catch {
-                throw FileError(path: url.path, problem: "not a valid fitted mixture (\(error)); delete it to fit again")
-            }
-            guard mixture.dimension == configuration.model.codingSize, mixture.components == components else {
-                throw FileError(path: url.path, problem: "does not fit this run's codings; delete it to fit again")
-            }
-            if mixture.source == source { return mixture }
-            Console.line("The weights or data changed since \(url.lastPathComponent) was fitted; fitting again.")
-        }
-        let splits = try DataSplits.load(for: configuration, of: folder, override: dataFolder)
-        Console.line("Fitting a \(components)-component Gaussian mixture (\(covariance.rawValue) covariance) to the mean codings of \(splits.training.count) training images…")
-        let codings = model.meanCodings(of: splits.training, batchSize: 1000)
-        var generator = SeededGenerator(seed: 0)
-        var mixture = try GaussianMixture.fit(codings, components: components, covariance: covariance, generator: &generator)
-        mixture.source = source
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(encoder.encode(mixture), to: url)
-        Console.line(String(format: "Fitted in %d iterations, mean log-likelihood %.3f; kept in %@",
-                            mixture.logLikelihoods.count, mixture.logLikelihoods.last ?? 0, url.path))
-        return mixture
-    }
-}
-
-/// FNV-1a over a file's bytes: enough to notice that a weights file changed.
-func fingerprint(of url: URL) throws -> String {
-    String(Fingerprint.fnv1a(try readFile(url)), radix: 16)
 }
 
 extension GaussianMixture.Covariance: ExpressibleByArgument {}

@@ -42,6 +42,8 @@ import TestSupport
         let real = Self.normalMatrix(400, 8, seed: 4)
         let result = PrecisionRecall(real: real, generated: real)
         #expect(result.precision == 1 && result.recall == 1 && result.neighbours == 3)
+        // Every point lies in its own ball and in those of the neighbours it counts among its k.
+        #expect(result.coverage == 1 && result.density > 1, "\(result)")
     }
 
     @Test func aShiftedSetLosesBoth() {
@@ -52,6 +54,8 @@ import TestSupport
         let shifted = PrecisionRecall(real: real, generated: generated)
         #expect(fresh.precision > 0.8 && fresh.recall > 0.8, "\(fresh)")
         #expect(shifted.precision < 0.5 && shifted.recall < 0.5, "\(shifted)")
+        #expect(fresh.density > 0.7 && fresh.coverage > 0.8, "\(fresh)")
+        #expect(shifted.density < 0.3 && shifted.coverage < 0.5, "\(shifted)")
     }
 
     @Test func aCollapsedSetIsPreciseButRecallsLittle() {
@@ -61,6 +65,6 @@ import TestSupport
         for r in 0..<400 { for c in 0..<8 { generated[r, c] = real[r % 4, c] } }
         let result = PrecisionRecall(real: real, generated: generated)
         #expect(result.precision == 1)
-        #expect(result.recall < 0.05, "\(result)")
+        #expect(result.recall < 0.05 && result.coverage < 0.05, "\(result)")
     }
 }

@@ -173,3 +173,36 @@ import Visualization
         #expect(picture.width == 6 * 8 + 7 * 2 && picture.height == picture.width)
     }
 }
+
+/// `vae classifier` and the sample-quality half of `vae evaluate`.
+@Suite(.serialized) struct SampleQualityCommandTests {
+    static let data = try! IDXFiles.makeDataset(train: 1000, test: 300, side: 8)
+
+    @Test func theClassifierTrainsOnceAndEvaluateMeasuresSamplesAgainstRealImages() throws {
+        let folder = IDXFiles.temporaryFolder("quality")
+        let run = folder.appendingPathComponent("run"), classifier = folder.appendingPathComponent("classifier.safetensors")
+        var train = try VAECommand.parseAsRoot(["train", "--data", Self.data.path, "--epochs", "3", "--validation", "100",
+                                                "--hidden", "32", "--coding-size", "3", "--out", run.path])
+        try train.run()
+        var classify = try VAECommand.parseAsRoot(["classifier", "--data", Self.data.path, "--epochs", "3", "--out", classifier.path])
+        try classify.run()
+
+        let arguments = ["evaluate", "--run", run.path, "--samples", "300", "--importance-samples", "20"]
+        let report = try #require(try VAECommand.parseAsRoot(arguments + ["--classifier", classifier.path]) as? Evaluate).makeReport()
+        let accuracy = try #require(report.classifierAccuracy)
+        // The squares' places tell the classes apart, but for 0 and 9, which share a place.
+        #expect(accuracy > 0.75, "accuracy \(accuracy)")
+        let samples = try #require(report.samples), real = try #require(report.realData)
+        #expect(samples.images == 300 && real.images == 300)
+        #expect(try #require(real.frechetDistance) < (try #require(samples.frechetDistance)), "\(real) \(samples)")
+        #expect(real.classesSeen! >= 9 && real.recall! > 0.5, "\(real)")
+        #expect(report.importanceWeighted!.negativeLogLikelihood <= report.importanceWeighted!.negativeELBO)
+        #expect(report.classifierNote == nil)
+
+        // Without a classifier the report says how to get one and still measures sharpness.
+        let missing = folder.appendingPathComponent("none.safetensors").path
+        let plain = try #require(try VAECommand.parseAsRoot(arguments + ["--classifier", missing]) as? Evaluate).makeReport()
+        #expect(plain.samples?.frechetDistance == nil && plain.samples?.sharpnessRatio != nil)
+        #expect(plain.classifierNote?.contains("vae classifier --data") == true)
+    }
+}
