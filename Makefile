@@ -6,7 +6,7 @@ RUN      := runs/book
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # A colour dataset that every machine can make offline: the PNG icons of five icon themes.
-ICON_PACKAGES := moka-icon-theme oxygen-icon-theme mate-icon-theme gnome-icon-theme adwaita-icon-theme
+ICON_PACKAGES := moka-icon-theme faenza-icon-theme elementary-xfce-icon-theme oxygen-icon-theme mate-icon-theme gnome-icon-theme
 ICONS         := data/icons
 ICON_RUN      := runs/icons
 
@@ -16,7 +16,7 @@ demo: build
 	.build/release/vae train --out $(RUN) --overwrite
 	.build/release/vae reconstruct --run $(RUN)
 	.build/release/vae interpolate --run $(RUN) --between 0 1 --out $(RUN)/between.png
-	.build/release/vae evaluate --run $(RUN)
+	.build/release/vae evaluate --run $(RUN) --subset 1000
 
 test: deps
 	swift test
@@ -26,12 +26,12 @@ build: deps
 
 # `make icons`: gathers the icons (once) and trains a convolutional VAE on them.
 icons: build icon-data
-	.build/release/vae train --data $(ICONS) --image-size 32 --architecture conv --coding-size 32 \
-	  --likelihood bernoulli --epochs 100 --out $(ICON_RUN) --overwrite
+	.build/release/vae train --data $(ICONS) --image-size 32 --architecture conv --coding-size 32 --batch-size 32 \
+	  --likelihood bernoulli --epochs 50 --out $(ICON_RUN) --overwrite
 	.build/release/vae sample --run $(ICON_RUN) --count 40 --columns 10
 	.build/release/vae reconstruct --run $(ICON_RUN)
 	.build/release/vae interpolate --run $(ICON_RUN) --between 0 1 --out $(ICON_RUN)/between.png
-	.build/release/vae evaluate --run $(ICON_RUN)
+	.build/release/vae evaluate --run $(ICON_RUN) --subset 1000
 
 icon-data:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(ICON_PACKAGES)"

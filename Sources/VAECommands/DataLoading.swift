@@ -68,15 +68,22 @@ struct DataSplits {
 
     /// The test images of a finished run's dataset.
     static func testImages(of configuration: RunConfiguration, run: RunFolder, override path: String?) throws -> ImageDataset {
+        try trainingAndTest(of: configuration, run: run, override: path, training: false).test
+    }
+
+    /// The training images (when asked for) and the test images of a finished run's
+    /// dataset, read once.
+    static func trainingAndTest(of configuration: RunConfiguration, run: RunFolder, override path: String?,
+                                training: Bool = true) throws -> (training: ImageDataset?, test: ImageDataset) {
         let folder = path ?? configuration.data
         guard let settings = configuration.images else {
             let test = try MNISTFormat.load(.test, from: URL(fileURLWithPath: folder))
             try checkShape(of: test, in: folder, for: configuration.model)
-            return test
+            return (training ? try load(for: configuration, of: run, override: path).training : nil, test)
         }
-        let test = try pictureParts(settings, of: run, from: folder).test
-        guard test.count > 0 else { throw ConfigurationError("none of the run's test images are left in \(folder)") }
-        return test
+        let parts = try pictureParts(settings, of: run, from: folder)
+        guard parts.test.count > 0 else { throw ConfigurationError("none of the run's test images are left in \(folder)") }
+        return (parts.training.prefix(configuration.training.limit), parts.test)
     }
 
     /// A picture folder divided as the run's `split.json` says.

@@ -49,7 +49,8 @@ struct Evaluate: ParsableCommand {
         let start = Date()
         let folder = RunFolder(path: runOption.run)
         let (model, configuration) = try folder.loadModel()
-        let test = try DataSplits.testImages(of: configuration, run: folder, override: data)
+        let (training, test) = try DataSplits.trainingAndTest(of: configuration, run: folder, override: data,
+                                                              training: samples > 0)
         var generator = SeededGenerator(seed: seed)
         let batchSize = configuration.training.batchSize
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
@@ -62,8 +63,8 @@ struct Evaluate: ParsableCommand {
             squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
             importanceWeighted: importanceWeighted(model, test),
             latentUsage: model.latentUsage(on: test, batchSize: batchSize))
-        if samples > 0 {
-            try measureSamples(model, configuration, folder, test: test, into: &report)
+        if let training {
+            try measureSamples(model, configuration, folder, training: training, test: test, into: &report)
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
@@ -85,7 +86,7 @@ struct Evaluate: ParsableCommand {
     /// `--samples` generated images, and as many training images, each measured against
     /// the test images: the samples' quality, and the same for real images as its reference.
     func measureSamples(_ model: VariationalAutoencoder, _ configuration: RunConfiguration, _ folder: RunFolder,
-                        test: ImageDataset, into report: inout EvaluationReport) throws {
+                        training: ImageDataset, test: ImageDataset, into report: inout EvaluationReport) throws {
         let mixture = prior == .gmm
             ? try MixturePrior.fitted(to: model, of: folder, configuration, components: components, covariance: covariance, data: data)
             : nil
@@ -93,7 +94,6 @@ struct Evaluate: ParsableCommand {
         let codings = Codings.random(count: samples, size: configuration.model.codingSize, prior: prior,
                                      mixture: mixture, generator: &generator)
         let generated = model.decodeAll(codings)
-        let training = try DataSplits.load(for: configuration, of: folder, override: data).training
         let realImages = training.matrix(0..<min(samples, training.count))
         let real = test.matrix(0..<test.count)
         let shape = configuration.model.imageShape

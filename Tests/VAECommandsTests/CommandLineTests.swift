@@ -75,7 +75,7 @@ import Visualization
         #expect { try run(["manifold", "--run", out.path]) } throws: { "\($0)".contains("--coding-size 2") }
         try run(["reconstruct", "--run", out.path, "--count", "6", "--out", picture.path])
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).height == 2 * 24 + 3 * 2)
-        try run(["evaluate", "--run", out.path, "--json"])
+        try run(["evaluate", "--run", out.path, "--json", "--samples", "100", "--importance-samples", "50"])
     }
 
     @Test func badInputGetsAClearError() throws {
@@ -136,7 +136,7 @@ import Visualization
         var sample = try VAECommand.parseAsRoot(["sample", "--run", out.path, "--out", picture.path])
         try sample.run()
         #expect(PNG.decode(try Data(contentsOf: picture)) != nil)
-        var evaluate = try VAECommand.parseAsRoot(["evaluate", "--run", out.path])
+        var evaluate = try VAECommand.parseAsRoot(["evaluate", "--run", out.path, "--samples", "100", "--importance-samples", "50"])
         try evaluate.run()
     }
 

@@ -60,7 +60,7 @@ import Visualization
         #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 6 * 24 + 7 * 2)
         try run(["interpolate", "--run", out.path, "--between", "0", "5", "--out", picture.path])
         try run(["sample", "--run", out.path, "--prior", "gmm", "--components", "2", "--out", picture.path])
-        try run(["evaluate", "--run", out.path, "--json"])
+        try run(["evaluate", "--run", out.path, "--json", "--samples", "100", "--importance-samples", "50"])
         #expect { try run(["reconstruct", "--run", out.path, "--count", "7"]) } throws: { "\($0)".contains("6 test images") }
 
         // A run on pictures resumes like any other.
