@@ -2,6 +2,8 @@
 # the test suite. Both first install the Debian packages the project needs, if missing.
 
 PACKAGES := libopenblas-dev libstb-dev zlib1g-dev pkgconf dataset-fashion-mnist
+# What only the tests need: a headless browser that opens the HTML reports as a reader would.
+TEST_PACKAGES := chromium
 RUN      := runs/book
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -18,7 +20,8 @@ demo: build
 	.build/release/vae interpolate --run $(RUN) --between 0 1 --out $(RUN)/between.png
 	.build/release/vae evaluate --run $(RUN) --subset 1000
 
-test: deps
+test:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(TEST_PACKAGES)"
 	swift test
 
 build: deps

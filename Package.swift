@@ -32,7 +32,8 @@ let package = Package(
         // Measures of generated images: a classifier's features and predictions, Fréchet
         // distance, precision and recall, class coverage, sharpness.
         .target(name: "Evaluation", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
-        // Pictures and charts: PNG image grids, SVG line charts.
+        // Pictures, charts and reports: PNG image grids, SVG line, scatter and bar charts,
+        // principal components, self-contained HTML pages with a markdown twin.
         .target(name: "Visualization", dependencies: ["NumericCore", "CStb"]),
         // The `vae` command line, as a library so tests can drive it.
         .target(name: "VAECommands", dependencies: [

@@ -3,7 +3,7 @@ import NumericCore
 
 /// Lays images out in a grid a person can look at: values clipped to [0, 1], each pixel
 /// scaled up to a square of `scale` pixels, images separated by a thin border.
-public struct ImageGrid {
+public struct ImageGrid: Sendable {
     public var imageHeight: Int
     public var imageWidth: Int
     /// 1 for grey, 3 for RGB; pixels are stored channel-last, as image files store them.

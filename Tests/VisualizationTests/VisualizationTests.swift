@@ -38,6 +38,7 @@ import Visualization
         ])
         let svg = chart.svg
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(ParsedXML(svg) != nil, "the SVG is not well-formed")
         #expect(svg.components(separatedBy: "<polyline").count == 3)
         #expect(svg.contains(">training<") && svg.contains(">validation<") && svg.contains(">epoch<"))
         #expect(svg.contains("Loss &lt;per&gt; epoch"))

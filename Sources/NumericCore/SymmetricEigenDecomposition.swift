@@ -2,8 +2,9 @@ import Foundation
 
 /// A = V Λ Vᵀ for a real symmetric matrix A, by the cyclic Jacobi method, in `Double`.
 ///
-/// Matrix square roots of covariances (the Fréchet distance's) need eigenvalues of
-/// symmetric positive semi-definite matrices that may be nearly singular. Jacobi rotations
+/// Matrix square roots of covariances (the Fréchet distance's) and principal components
+/// need eigenvalues of symmetric positive semi-definite matrices that may be nearly
+/// singular; it lives here, below both, so the package has one solver. Jacobi rotations
 /// are slower than the tridiagonal QR of LAPACK (about ten sweeps of n³ work each), but
 /// they compute small eigenvalues to high relative accuracy, need no library,
 /// and take a fraction of a second for the 128 to 256 dimensions of classifier features

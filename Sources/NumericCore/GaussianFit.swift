@@ -1,7 +1,6 @@
-import NumericCore
-
 /// The mean and covariance of a set of feature vectors: the Gaussian that the Fréchet
-/// distance puts in the place of each set.
+/// distance puts in the place of each set, and whose principal axes principal component
+/// analysis finds.
 ///
 /// Sums are taken in `Double`: with 10,000 rows of float32 features, float sums would lose
 /// the last digits the distance's difference of traces depends on.
