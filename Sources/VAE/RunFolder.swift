@@ -101,12 +101,13 @@ public struct RunFolder: Sendable {
         try RunConfiguration.decode(readFile(configurationURL), path: configurationURL.path)
     }
 
-    /// The trained model, rebuilt from `config.json` and `model.safetensors`.
-    public func loadModel() throws -> (VariationalAutoencoder, RunConfiguration) {
+    /// The trained model, rebuilt from `config.json` and `model.safetensors` (or another
+    /// weights file of the same model, such as `best.safetensors`).
+    public func loadModel(weights: URL? = nil) throws -> (VariationalAutoencoder, RunConfiguration) {
         let configuration = try readConfiguration()
         var generator = SeededGenerator(seed: 0)
         let model = VariationalAutoencoder(configuration.model, generator: &generator)
-        try model.loadWeights(from: weightsURL)
+        try model.loadWeights(from: weights ?? weightsURL)
         return (model, configuration)
     }
 

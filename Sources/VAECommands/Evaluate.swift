@@ -47,8 +47,7 @@ struct Evaluate: ParsableCommand {
     /// Every measure, as `run` prints it.
     func makeReport() throws -> EvaluationReport {
         let start = Date()
-        let folder = RunFolder(path: runOption.run)
-        let (model, configuration) = try folder.loadModel()
+        let (folder, model, configuration) = try runOption.load()
         let (training, test) = try DataSplits.trainingAndTest(of: configuration, run: folder, override: data,
                                                               training: samples > 0)
         var generator = SeededGenerator(seed: seed)
@@ -88,7 +87,7 @@ struct Evaluate: ParsableCommand {
     func measureSamples(_ model: VariationalAutoencoder, _ configuration: RunConfiguration, _ folder: RunFolder,
                         training: ImageDataset, test: ImageDataset, into report: inout EvaluationReport) throws {
         let mixture = prior == .gmm
-            ? try MixturePrior.fitted(to: model, of: folder, configuration, components: components, covariance: covariance, data: data)
+            ? try MixturePrior.fitted(to: model, of: folder, weights: runOption.weightsURL, configuration, components: components, covariance: covariance, data: data)
             : nil
         var generator = SeededGenerator(seed: seed)
         let codings = Codings.random(count: samples, size: configuration.model.codingSize, prior: prior,

@@ -24,8 +24,7 @@ struct Interpolate: ParsableCommand {
     }
 
     func run() throws {
-        let folder = RunFolder(path: runOption.run)
-        let (model, configuration) = try folder.loadModel()
+        let (folder, model, configuration) = try runOption.load()
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("interpolation.png")
         if between.isEmpty {
             guard axis >= 0, axis < configuration.model.codingSize else {

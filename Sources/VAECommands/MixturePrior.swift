@@ -5,13 +5,15 @@ import VAE
 /// The `gmm` prior: a Gaussian mixture fitted to the mean codings of a run's training
 /// images, shared by every command that draws codings.
 enum MixturePrior {
-    /// The run's mixture of this size, fitted once and kept in the run folder. It records
-    /// which weights and data it was fitted to, and is fitted again when either changes.
-    static func fitted(to model: VariationalAutoencoder, of folder: RunFolder, _ configuration: RunConfiguration,
+    /// The run's mixture of this size, fitted once and kept in the run folder (one per
+    /// weights file). It records which weights and data it was fitted to, and is fitted
+    /// again when either changes.
+    static func fitted(to model: VariationalAutoencoder, of folder: RunFolder, weights: URL, _ configuration: RunConfiguration,
                        components: Int, covariance: GaussianMixture.Covariance, data: String?) throws -> GaussianMixture {
-        let url = folder.file("gmm-\(components)-\(covariance.rawValue).json")
+        let stem = weights.deletingPathExtension().lastPathComponent
+        let url = folder.file("gmm-\(components)-\(covariance.rawValue)\(stem == "model" ? "" : "-" + stem).json")
         let dataFolder = data ?? configuration.data
-        let source = "weights \(try fingerprint(of: folder.weightsURL)), data \(dataFolder)"
+        let source = "weights \(try fingerprint(of: weights)), data \(dataFolder)"
         if FileManager.default.fileExists(atPath: url.path) {
             let mixture: GaussianMixture
             do {

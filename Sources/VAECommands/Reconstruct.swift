@@ -19,8 +19,7 @@ struct Reconstruct: ParsableCommand {
     }
 
     func run() throws {
-        let folder = RunFolder(path: runOption.run)
-        let (model, configuration) = try folder.loadModel()
+        let (folder, model, configuration) = try runOption.load()
         let test = try DataSplits.testImages(of: configuration, run: folder, override: data)
         guard start >= 0, start <= test.count, count <= test.count - start else {
             throw ConfigurationError("--start \(start) --count \(count) goes beyond the \(test.count) test images")

@@ -28,10 +28,9 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
-        let folder = RunFolder(path: runOption.run)
-        let (model, configuration) = try folder.loadModel()
+        let (folder, model, configuration) = try runOption.load()
         let mixture = prior == .gmm
-            ? try MixturePrior.fitted(to: model, of: folder, configuration, components: components, covariance: covariance, data: data)
+            ? try MixturePrior.fitted(to: model, of: folder, weights: runOption.weightsURL, configuration, components: components, covariance: covariance, data: data)
             : nil
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
         try Figures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, mixture: mixture, to: url)

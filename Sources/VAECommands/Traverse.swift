@@ -18,8 +18,7 @@ struct Traverse: ParsableCommand {
     }
 
     func run() throws {
-        let folder = RunFolder(path: runOption.run)
-        let (model, configuration) = try folder.loadModel()
+        let (folder, model, configuration) = try runOption.load()
         let codings = Codings.traversal(size: configuration.model.codingSize, from: from, to: to, steps: steps)
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("traversal.png")
         try Figures.grid(for: configuration.model, columns: steps).write(model.decode(codings), to: url)
@@ -43,8 +42,7 @@ struct Manifold: ParsableCommand {
     }
 
     func run() throws {
-        let folder = RunFolder(path: runOption.run)
-        let (model, configuration) = try folder.loadModel()
+        let (folder, model, configuration) = try runOption.load()
         guard configuration.model.codingSize == 2 else {
             throw ConfigurationError("vae manifold needs a run with --coding-size 2; this one has \(configuration.model.codingSize) (try vae traverse)")
         }

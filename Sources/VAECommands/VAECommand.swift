@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import VAE
 
 /// `vae`: train, sample and study variational autoencoders on images.
 public struct VAECommand: ParsableCommand {
@@ -15,8 +17,19 @@ public struct VAECommand: ParsableCommand {
     public init() {}
 }
 
-/// The option every command that reads a finished run takes.
+/// The options every command that reads a finished run takes.
 struct RunOption: ParsableArguments {
     @Option(name: .long, help: "The run folder written by `vae train`.")
     var run: String
+    @Option(help: "A weights file to use instead of the run's model.safetensors (its best.safetensors, a snapshot).")
+    var weights: String?
+
+    var folder: RunFolder { RunFolder(path: run) }
+    var weightsURL: URL { weights.map { URL(fileURLWithPath: $0) } ?? folder.weightsURL }
+
+    /// The run's model with the chosen weights, and its configuration.
+    func load() throws -> (RunFolder, VariationalAutoencoder, RunConfiguration) {
+        let (model, configuration) = try folder.loadModel(weights: weightsURL)
+        return (folder, model, configuration)
+    }
 }
