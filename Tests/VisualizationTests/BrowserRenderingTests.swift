@@ -1,6 +1,7 @@
 import Foundation
 import NumericCore
 import Testing
+import TestSupport
 import Visualization
 
 /// A report opened in a real browser: what a reader of `index.html` sees, not only what

@@ -2,9 +2,9 @@ import Foundation
 import Visualization
 
 /// Chromium without a window, to see a page as a reader's browser draws it.
-enum HeadlessBrowser {
+public enum HeadlessBrowser {
     /// The browser's program, found on the PATH (Debian's package is `chromium`).
-    static let executable: String? = {
+    public static let executable: String? = {
         let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for name in ["chromium", "chromium-browser"] {
             for folder in folders where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
@@ -15,15 +15,15 @@ enum HeadlessBrowser {
     }()
 
     /// On a continuous-integration machine (CI set) a missing browser is a failure, not a skip.
-    static let required = ProcessInfo.processInfo.environment["CI"] != nil
+    public static let required = ProcessInfo.processInfo.environment["CI"] != nil
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// The page at `page` drawn in a window of `width` × `height` CSS pixels, at one device
     /// pixel per CSS pixel, decoded. The browser's profile and log stay in `folder`.
-    static func screenshot(of page: URL, width: Int, height: Int, folder: URL, timeout: TimeInterval = 120) throws
+    public static func screenshot(of page: URL, width: Int, height: Int, folder: URL, timeout: TimeInterval = 120) throws
         -> (pixels: [UInt8], width: Int, height: Int, channels: Int) {
         guard let executable else { throw Failure(description: "no chromium on the PATH") }
         let picture = folder.appendingPathComponent("screenshot.png")

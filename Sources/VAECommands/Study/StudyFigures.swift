@@ -1,0 +1,55 @@
+import Datasets
+import Foundation
+import NumericCore
+import VAE
+import Visualization
+
+/// The pictures the study's report shows, made from trained models.
+enum StudyFigures {
+    /// 30 images from random codings, the same codings for every model of a coding size.
+    static func samples(_ model: VariationalAutoencoder, prior: Prior = .gaussian, mixture: GaussianMixture? = nil,
+                        caption: String, file: String) throws -> HTMLReport.Figure {
+        var generator = SeededGenerator(seed: 7)
+        let codings = Codings.random(count: 30, size: model.configuration.codingSize, prior: prior,
+                                     mixture: mixture, generator: &generator)
+        let grid = Figures.grid(for: model.configuration, columns: 10, scale: 2)
+        return .png(try grid.png(model.decodeAll(codings)), caption: caption, fileName: "figures/\(file).png")
+    }
+
+    /// Ten test images above their reconstructions from the mean coding.
+    static func reconstructions(_ model: VariationalAutoencoder, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
+        let originals = test.matrix(0..<10)
+        let reconstructed = model.reconstruct(originals)
+        let both = Matrix(rows: 20, columns: test.imageSize)
+        both.base.update(from: originals.base, count: originals.count)
+        (both.base + originals.count).update(from: reconstructed.base, count: reconstructed.count)
+        let grid = Figures.grid(for: model.configuration, columns: 10, scale: 2)
+        return .png(try grid.png(both), caption: caption, fileName: "figures/\(file).png")
+    }
+
+    /// The test images' mean codings on their first two principal axes, coloured by class,
+    /// with the prior's 1σ and 2σ circles. The codings are projected without centring, so
+    /// the circles are exactly where N(0, I) puts 39% and 86% of its mass on that plane.
+    static func codingScatter(_ model: VariationalAutoencoder, test: ImageDataset, classes: [String],
+                              title: String, file: String) -> (HTMLReport.Figure, secondMoment: Double) {
+        let images = test.prefix(2000)
+        let codings = model.meanCodings(of: images, batchSize: 500)
+        let axes = PrincipalComponents(fitting: codings, count: min(2, codings.columns)).components
+        var points: [(x: Double, y: Double)] = []
+        var secondMoment = 0.0
+        for r in 0..<codings.rows {
+            let row = codings.row(r)
+            let project = { (axis: [Double]) in zip(row, axis).reduce(0.0) { $0 + Double($1.0) * $1.1 } }
+            points.append((project(axes[0]), axes.count > 1 ? project(axes[1]) : 0))
+            secondMoment += row.reduce(0.0) { $0 + Double($1) * Double($1) }
+        }
+        let labels = (0..<images.count).map { images.label($0) ?? 0 }
+        var plot = ScatterPlot(title: title, xLabel: "first principal axis", yLabel: "second principal axis",
+                               series: ScatterPlot.classes(points: points, labels: labels, names: classes),
+                               ellipses: [.circle(name: "N(0, I): 1σ", radius: 1, color: "#000000", dash: "6 4"),
+                                          .circle(name: "N(0, I): 2σ", radius: 2, color: "#000000", dash: "2 3")])
+        plot.equalAspect = true
+        let perDimension = secondMoment / Double(max(codings.count, 1))
+        return (.svg(plot.svg, caption: title, fileName: "figures/\(file).svg"), perDimension)
+    }
+}

@@ -1,0 +1,77 @@
+import Datasets
+import Foundation
+import NumericCore
+import VAE
+import Visualization
+
+/// The study's report: for each question of the assignment, the measurements, the
+/// pictures, and a short answer written from those numbers (none is written in advance).
+struct StudyReport {
+    let runner: StudyRunner
+    let test: ImageDataset
+    let classes: [String]
+    var report: HTMLReport
+
+    var plan: StudyPlan { runner.plan }
+    var seeds: [UInt64] { plan.seeds }
+    var first: UInt64 { plan.seeds[0] }
+
+    init(runner: StudyRunner, test: ImageDataset, classes: [String]) {
+        self.runner = runner
+        self.test = test
+        self.classes = classes
+        report = HTMLReport(title: "What a VAE learns: the assignment's questions, measured")
+    }
+
+    static let sampleMeasures: [StudyMeasure] = [.frechetDistance, .precision, .recall, .coverage, .sharpness]
+
+    func reports(_ model: String, epoch: Int, prior: Prior = .gaussian, seeds: [UInt64]? = nil) throws -> [EvaluationReport] {
+        try (seeds ?? self.seeds).map { try runner.measure(model, seed: $0, epoch: epoch, prior: prior) }
+    }
+
+    /// "a better than b" in words, for a measure where `lowerIsBetter` says which way is better.
+    static func compare(_ a: Double, _ b: Double, lowerIsBetter: Bool) -> String {
+        let relative = abs(a - b) / max(abs(b), 1e-12)
+        if relative < 0.02 { return "about the same as" }
+        return (a < b) == lowerIsBetter ? "better than" : "worse than"
+    }
+
+    static func number(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
+
+    // MARK: Question 1
+
+    mutating func epochs() throws {
+        let book = StudyPlan.book
+        let histories = try seeds.map { try LossHistory(RunFolder(runner.runFolder(book, seed: $0)).historyURL) }
+        let epochs = histories.map(\.validation.count).min() ?? 0
+        let validation = (0..<epochs).map { e in SeedSummary(histories.map { $0.validation[e] }).mean }
+        let training = (0..<epochs).map { e in SeedSummary(histories.map { $0.training[e] }).mean }
+        report.section("1. How many epochs?")
+        report.paragraph("The book's model trained for \(epochs) epochs with \(seeds.count) seed(s); the curves are the mean over seeds, and the table measures the weights kept at \(plan.epochSnapshots.map(String.init).joined(separator: ", ")) epochs.")
+        let chart = LineChart(title: "The book's VAE: loss per epoch (mean over seeds)", xLabel: "epoch", yLabel: "loss", series: [
+            .init(name: "training loss", points: training.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[0]),
+            .init(name: "validation loss", points: validation.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[1]),
+        ])
+        report.figure(.svg(chart.svg, caption: "Training and validation loss", fileName: "figures/epochs-curves.svg"))
+        var rows: [[String]] = []
+        var measured: [(epoch: Int, reports: [EvaluationReport])] = []
+        for epoch in plan.epochSnapshots {
+            let reports = try reports(book, epoch: epoch)
+            measured.append((epoch, reports))
+            rows.append(["\(epoch)", SeedSummary(histories.map { $0.validation[epoch - 1] }).text(5)]
+                        + ([.negativeLogLikelihood] + Self.sampleMeasures).map { $0.summary(reports).text($0.digits) })
+        }
+        report.table(header: ["epoch", "validation loss"] + ([.negativeLogLikelihood] + Self.sampleMeasures).map(\.heading), rows: rows)
+        report.figureRow(try plan.epochSnapshots.map { epoch in
+            try StudyFigures.samples(runner.model(book, seed: first, epoch: epoch).0, caption: "epoch \(epoch)", file: "epochs-\(epoch)")
+        })
+        let best = validation.indices.min { validation[$0] < validation[$1] }!
+        let within = validation.firstIndex { $0 <= validation[best] * 1.01 }!
+        let distances = measured.map { StudyMeasure.frechetDistance.summary($0.reports).mean }
+        let bestDistance = distances.indices.min { distances[$0] < distances[$1] }!
+        let standard = plan.epochSnapshots.firstIndex(of: plan.standardEpochs) ?? 0
+        report.paragraph("Answer: the validation loss is lowest at epoch \(best + 1) (\(Self.number(validation[best], 5))) and within 1% of that from epoch \(within + 1) on; at epoch \(plan.standardEpochs) it is \(Self.number(validation[plan.standardEpochs - 1], 5)). "
+            + "The samples' Fréchet distance is lowest at epoch \(plan.epochSnapshots[bestDistance]) (\(Self.number(distances[bestDistance], 2))), against \(Self.number(distances[standard], 2)) at epoch \(plan.standardEpochs); "
+            + (bestDistance > standard ? "so training longer than \(plan.standardEpochs) epochs still improves the samples." : "so \(plan.standardEpochs) epochs are enough for the samples, whatever the loss still gains."))
+    }
+}

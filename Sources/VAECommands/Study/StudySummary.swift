@@ -1,0 +1,88 @@
+import Evaluation
+import Foundation
+import VAE
+
+/// Mean and spread of one measure over seeds, and the words the report uses for numbers.
+struct SeedSummary {
+    var values: [Double]
+
+    init(_ values: [Double]) { self.values = values }
+
+    var mean: Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+    /// The sample standard deviation (n − 1); 0 for a single seed.
+    var spread: Double {
+        guard values.count > 1 else { return 0 }
+        let m = mean
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+
+    /// "0.123 ± 0.004" over several seeds, "0.123" for one; "—" when nothing was measured.
+    func text(_ digits: Int = 3) -> String {
+        guard !values.isEmpty else { return "—" }
+        let format = "%.\(digits)f"
+        return values.count > 1 ? String(format: format + " ± " + format, mean, spread) : String(format: format, mean)
+    }
+}
+
+/// The measures the study's tables show, read from evaluation reports of several seeds.
+enum StudyMeasure: CaseIterable {
+    case negativeLogLikelihood, klDivergence, activeUnits, frechetDistance, precision, recall, coverage, sharpness
+
+    var heading: String {
+        switch self {
+        case .negativeLogLikelihood: "−log p(x) (nats)"
+        case .klDivergence: "KL (nats)"
+        case .activeUnits: "active units"
+        case .frechetDistance: "Fréchet distance"
+        case .precision: "precision"
+        case .recall: "recall"
+        case .coverage: "coverage"
+        case .sharpness: "sharpness"
+        }
+    }
+
+    var digits: Int {
+        switch self {
+        case .negativeLogLikelihood, .klDivergence: 1
+        case .activeUnits: 1
+        case .frechetDistance: 2
+        default: 3
+        }
+    }
+
+    func value(_ report: EvaluationReport) -> Double? {
+        switch self {
+        case .negativeLogLikelihood: report.importanceWeighted?.negativeLogLikelihood
+        case .klDivergence: Double(report.klDivergence)
+        case .activeUnits: Double(report.latentUsage.activeUnits)
+        case .frechetDistance: report.samples?.frechetDistance
+        case .precision: report.samples?.precision
+        case .recall: report.samples?.recall
+        case .coverage: report.samples?.coverage
+        case .sharpness: report.samples?.sharpnessRatio
+        }
+    }
+
+    func summary(_ reports: [EvaluationReport]) -> SeedSummary { SeedSummary(reports.compactMap(value)) }
+
+    /// A table row: `label`, then each measure over the seeds' reports.
+    static func row(_ label: String, _ reports: [EvaluationReport], _ measures: [StudyMeasure]) -> [String] {
+        [label] + measures.map { $0.summary(reports).text($0.digits) }
+    }
+}
+
+/// One run's history.csv: the training and validation loss of every epoch.
+struct LossHistory {
+    var training: [Double] = []
+    var validation: [Double] = []
+
+    init(_ url: URL) throws {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count > 2, let loss = Double(fields[1]) else { continue }
+            training.append(loss)
+            validation.append(Double(fields[2]) ?? .nan)
+        }
+    }
+}
