@@ -22,6 +22,8 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Components of the gmm prior.") var components = 10
     @Option(help: "Covariance of the gmm prior's components: full or diagonal.") var covariance = GaussianMixture.Covariance.full
     @Option(help: "The classifier's weights (default: the one `vae classifier` keeps for the dataset).") var classifier: String?
+    @Flag(inversion: .prefixedNo, help: "Measure training images against the test images too, as the reference.")
+    var realData = true
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func validate() throws {
@@ -93,7 +95,6 @@ struct Evaluate: ParsableCommand {
         let codings = Codings.random(count: samples, size: configuration.model.codingSize, prior: prior,
                                      mixture: mixture, generator: &generator)
         let generated = model.decodeAll(codings)
-        let realImages = training.matrix(0..<min(samples, training.count))
         let real = test.matrix(0..<test.count)
         let shape = configuration.model.imageShape
         let (classifier, note) = loadClassifier(for: configuration, shape: shape)
@@ -102,7 +103,11 @@ struct Evaluate: ParsableCommand {
         let realFeatures = classifier?.features(of: real)
         report.prior = prior.rawValue
         report.samples = SampleQuality.measure(generated, against: real, shape: shape, classifier: classifier, realFeatures: realFeatures)
-        report.realData = SampleQuality.measure(realImages, against: real, shape: shape, classifier: classifier, realFeatures: realFeatures)
+        if realData {
+            let realImages = training.matrix(0..<min(samples, training.count))
+            report.realData = SampleQuality.measure(realImages, against: real, shape: shape, classifier: classifier,
+                                                    realFeatures: realFeatures)
+        }
     }
 
     /// The dataset's classifier, or why there is none.

@@ -55,12 +55,12 @@ struct EvaluationReport: Codable {
         line("squared error from mean coding (per pixel)", number(squaredErrorPerPixel))
         line("active latent units", "\(latentUsage.activeUnits) of \(latentUsage.divergencePerDimension.count)")
         line("KL per dimension (nats)", latentUsage.divergencePerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
-        guard let samples, let realData else { return }
+        guard let samples else { return }
         Console.line()
         Console.line("Against the test images".padding(toLength: 46, withPad: " ", startingAt: 0)
             + "samples (\(prior ?? ""))".padding(toLength: 22, withPad: " ", startingAt: 0) + "real (training images)")
         func row(_ name: String, _ value: (SampleQuality) -> String?) {
-            line(name, (value(samples) ?? "–").padding(toLength: 22, withPad: " ", startingAt: 0) + (value(realData) ?? "–"))
+            line(name, (value(samples) ?? "–").padding(toLength: 22, withPad: " ", startingAt: 0) + (realData.flatMap(value) ?? "–"))
         }
         row("images") { "\($0.images)" }
         row("Fréchet distance (classifier features)") { $0.frechetDistance.map { String(format: "%.3f", $0) } }

@@ -29,6 +29,14 @@ struct StudyReport {
         try (seeds ?? self.seeds).map { try runner.measure(model, seed: $0, epoch: epoch, prior: prior) }
     }
 
+    /// The reference row of a table of sample measures: training images against the test images.
+    func realRow(_ measures: [StudyMeasure]) throws -> [String] {
+        let real = try reports(StudyPlan.book, epoch: plan.standardEpochs).compactMap(\.realData)
+        return ["real training images"] + measures.map { measure in
+            SeedSummary(real.compactMap { measure.value($0) }).text(measure.digits)
+        }
+    }
+
     /// "a better than b" in words, for a measure where `lowerIsBetter` says which way is better.
     static func compare(_ a: Double, _ b: Double, lowerIsBetter: Bool) -> String {
         let relative = abs(a - b) / max(abs(b), 1e-12)
@@ -61,6 +69,7 @@ struct StudyReport {
             rows.append(["\(epoch)", SeedSummary(histories.map { $0.validation[epoch - 1] }).text(5)]
                         + ([.negativeLogLikelihood] + Self.sampleMeasures).map { $0.summary(reports).text($0.digits) })
         }
+        rows.append(["real training images", "—"] + (try realRow([.negativeLogLikelihood] + Self.sampleMeasures)).dropFirst())
         report.table(header: ["epoch", "validation loss"] + ([.negativeLogLikelihood] + Self.sampleMeasures).map(\.heading), rows: rows)
         report.figureRow(try plan.epochSnapshots.map { epoch in
             try StudyFigures.samples(runner.model(book, seed: first, epoch: epoch).0, caption: "epoch \(epoch)", file: "epochs-\(epoch)")

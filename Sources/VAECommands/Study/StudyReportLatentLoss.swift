@@ -62,6 +62,7 @@ extension StudyReport {
             StudyMeasure.row("β = 0, N(0, I)", byBeta.first { $0.beta == 0 }!.reports, Self.sampleMeasures),
             StudyMeasure.row("β = 0, fitted mixture", mixture, Self.sampleMeasures),
             StudyMeasure.row("β = 1, N(0, I)", byBeta.first { $0.beta == 1 }!.reports, Self.sampleMeasures),
+            try realRow(Self.sampleMeasures),
         ])
 
         let distance = { (beta: Float) in StudyMeasure.frechetDistance.summary(byBeta.first { $0.beta == beta }!.reports).mean }

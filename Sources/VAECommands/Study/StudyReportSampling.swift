@@ -16,7 +16,8 @@ extension StudyReport {
         let uniformNoise = try reports("uniform-noise", epoch: plan.standardEpochs)
         report.table(header: ["codings"] + Self.sampleMeasures.map(\.heading),
                      rows: measured.map { StudyMeasure.row($0.name, $0.reports, Self.sampleMeasures) }
-                        + [StudyMeasure.row("trained with uniform noise, N(0, I)", uniformNoise, Self.sampleMeasures)])
+                        + [StudyMeasure.row("trained with uniform noise, N(0, I)", uniformNoise, Self.sampleMeasures),
+                           try realRow(Self.sampleMeasures)])
         let book = try runner.model(StudyPlan.book, seed: first, epoch: plan.standardEpochs)
         let mixture = try MixturePrior.fitted(to: book.0, of: RunFolder(runner.runFolder(StudyPlan.book, seed: first)),
                                               weights: runner.weights(StudyPlan.book, seed: first, epoch: plan.standardEpochs),
@@ -57,7 +58,7 @@ extension StudyReport {
             measured.append((idea.name, try reports(idea.model, epoch: idea.epoch, prior: idea.prior, seeds: idea.seeds)))
         }
         report.table(header: ["idea"] + Self.sampleMeasures.map(\.heading),
-                     rows: measured.map { StudyMeasure.row($0.name, $0.reports, Self.sampleMeasures) })
+                     rows: measured.map { StudyMeasure.row($0.name, $0.reports, Self.sampleMeasures) } + [try realRow(Self.sampleMeasures)])
         report.figureRow(try ideas.map { idea in
             let (model, configuration) = try runner.model(idea.model, seed: first, epoch: idea.epoch)
             let mixture = idea.prior == .gmm

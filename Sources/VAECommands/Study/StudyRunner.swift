@@ -93,6 +93,8 @@ final class StudyRunner {
                          "--importance-samples", prior == .gaussian ? String(plan.importanceSamples) : "0",
                          "--subset", String(plan.importanceImages)]
         if let classifier { arguments += ["--classifier", classifier] }
+        // Real images against real images are the same for every model: measured once.
+        if !(model == StudyPlan.book && epoch == plan.standardEpochs && prior == .gaussian) { arguments.append("--no-real-data") }
         guard let evaluate = try VAECommand.parseAsRoot(arguments) as? Evaluate else {
             preconditionFailure("`evaluate` parses as the Evaluate command")
         }

@@ -55,11 +55,19 @@ enum StudyMeasure: CaseIterable {
         case .negativeLogLikelihood: report.importanceWeighted?.negativeLogLikelihood
         case .klDivergence: Double(report.klDivergence)
         case .activeUnits: Double(report.latentUsage.activeUnits)
-        case .frechetDistance: report.samples?.frechetDistance
-        case .precision: report.samples?.precision
-        case .recall: report.samples?.recall
-        case .coverage: report.samples?.coverage
-        case .sharpness: report.samples?.sharpnessRatio
+        case .frechetDistance, .precision, .recall, .coverage, .sharpness: report.samples.flatMap(value)
+        }
+    }
+
+    /// A measure of generated (or real) images; nil for the likelihood's measures.
+    func value(_ quality: SampleQuality) -> Double? {
+        switch self {
+        case .frechetDistance: quality.frechetDistance
+        case .precision: quality.precision
+        case .recall: quality.recall
+        case .coverage: quality.coverage
+        case .sharpness: quality.sharpnessRatio
+        default: nil
         }
     }
 
