@@ -12,7 +12,7 @@ ICON_PACKAGES := moka-icon-theme faenza-icon-theme elementary-xfce-icon-theme ox
 ICONS         := data/icons
 ICON_RUN      := runs/icons
 
-.PHONY: demo test deps build icons icon-data
+.PHONY: demo test deps build icons icon-data study
 
 demo: build
 	.build/release/vae train --out $(RUN) --overwrite
@@ -35,6 +35,11 @@ icons: build icon-data
 	.build/release/vae reconstruct --run $(ICON_RUN)
 	.build/release/vae interpolate --run $(ICON_RUN) --between 0 1 --out $(ICON_RUN)/between.png
 	.build/release/vae evaluate --run $(ICON_RUN) --subset 1000
+
+# `make study`: the assignment's questions answered by experiments (under an hour), with a
+# last section on the icons; opens as study/index.html.
+study: build icon-data
+	.build/release/vae study --out study --pictures $(ICONS)
 
 icon-data:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(ICON_PACKAGES)"

@@ -3,17 +3,7 @@ import Foundation
 /// A line chart as a self-contained SVG: axes with rounded tick values, axis labels,
 /// a legend, one polyline per series. Opens in any browser; no plotting library needed.
 public struct LineChart: Sendable {
-    public struct Series: Sendable {
-        public var name: String
-        public var points: [(x: Double, y: Double)]
-        public var color: String
-
-        public init(name: String, points: [(x: Double, y: Double)], color: String) {
-            self.name = name
-            self.points = points
-            self.color = color
-        }
-    }
+    public typealias Series = ChartSeries
 
     public var title: String
     public var xLabel: String

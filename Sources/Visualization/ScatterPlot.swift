@@ -8,17 +8,7 @@ import Foundation
 /// Each dot is a `<circle>` with coordinates rounded to a tenth of a pixel, about 30 bytes:
 /// 10,000 points make about 300 kB of SVG.
 public struct ScatterPlot: Sendable {
-    public struct Series: Sendable {
-        public var name: String
-        public var points: [(x: Double, y: Double)]
-        public var color: String
-
-        public init(name: String, points: [(x: Double, y: Double)], color: String) {
-            self.name = name
-            self.points = points
-            self.color = color
-        }
-    }
+    public typealias Series = ChartSeries
 
     /// An ellipse outline in data coordinates: semi-axes `radii` turned by `angle`
     /// radians counter-clockwise from the x axis, drawn dashed.

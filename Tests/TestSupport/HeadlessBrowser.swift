@@ -55,4 +55,16 @@ public enum HeadlessBrowser {
         }
         return decoded
     }
+
+    /// How many distinct colours a screenshot holds, and how many of its pixels are not
+    /// (near) white: a page that failed to draw has few of both.
+    public static func ink(of shot: (pixels: [UInt8], width: Int, height: Int, channels: Int)) -> (colours: Int, inked: Int) {
+        var colours = Set<UInt32>(), inked = 0
+        for i in stride(from: 0, to: shot.pixels.count, by: shot.channels) {
+            let (r, g, b) = (shot.pixels[i], shot.pixels[i + 1], shot.pixels[i + 2])
+            colours.insert(UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b))
+            if r < 240 || g < 240 || b < 240 { inked += 1 }
+        }
+        return (colours.count, inked)
+    }
 }

@@ -14,15 +14,22 @@ import TestSupport
         }
         let data = try IDXFiles.makeDataset(train: 5000, test: 500, side: 8)
         let out = IDXFiles.temporaryFolder("study")
-        var study = try VAECommand.parseAsRoot(["study", "--quick", "--data", data.path, "--out", out.path])
+        let pictures = IDXFiles.temporaryFolder("study-pictures")
+        for index in 0..<40 {
+            let pixels = PictureFiles.pixels(width: 32, height: 32, channels: 3, seed: index)
+            try PictureFiles.encode(pixels, width: 32, height: 32, channels: 3, as: .png)
+                .write(to: pictures.appendingPathComponent("\(index).png"))
+        }
+        var study = try VAECommand.parseAsRoot(["study", "--quick", "--data", data.path, "--out", out.path,
+                                                "--pictures", pictures.path])
         try study.run()
 
         let markdown = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         for heading in ["1\\. How many epochs?", "2\\. What does the latent loss do?", "3\\. Gaussian or uniform codings?",
-                        "4\\. Less blurry samples?"] {
+                        "4\\. Less blurry samples?", "5\\. A dataset of our own"] {
             #expect(markdown.contains(heading), "missing \(heading)")
         }
-        #expect(markdown.components(separatedBy: "Answer:").count == 5, "one answer per question")
+        #expect(markdown.components(separatedBy: "Answer:").count == 6, "one answer per question")
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.components(separatedBy: "data:image/png;base64,").count > 20, "the sample grids are in the page")
         #expect(html.components(separatedBy: "<svg").count >= 6, "the charts are in the page")
@@ -30,19 +37,15 @@ import TestSupport
         // A second run finds every run and measurement in the folder and trains nothing.
         let measurement = out.appendingPathComponent("runs/book-seed1/measurements/epoch-3-gaussian.json")
         let before = try FileManager.default.attributesOfItem(atPath: measurement.path)[.modificationDate] as? Date
-        var again = try VAECommand.parseAsRoot(["study", "--quick", "--data", data.path, "--out", out.path])
+        var again = try VAECommand.parseAsRoot(["study", "--quick", "--data", data.path, "--out", out.path,
+                                                "--pictures", pictures.path])
         try again.run()
         #expect(try FileManager.default.attributesOfItem(atPath: measurement.path)[.modificationDate] as? Date == before)
 
         let shot = try HeadlessBrowser.screenshot(of: out.appendingPathComponent("index.html"), width: 1200, height: 3000,
                                                   folder: out)
-        var colours = Set<UInt32>(), inked = 0
-        for i in stride(from: 0, to: shot.pixels.count, by: shot.channels) {
-            let (r, g, b) = (shot.pixels[i], shot.pixels[i + 1], shot.pixels[i + 2])
-            colours.insert(UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b))
-            if r < 240 || g < 240 || b < 240 { inked += 1 }
-        }
-        #expect(colours.count > 100, "\(colours.count) colours: the page looks blank")
+        let (colours, inked) = HeadlessBrowser.ink(of: shot)
+        #expect(colours > 100, "\(colours) colours: the page looks blank")
         #expect(inked > shot.width * shot.height / 20, "\(inked) pixels not white")
     }
 }

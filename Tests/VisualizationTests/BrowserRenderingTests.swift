@@ -70,13 +70,8 @@ import Visualization
         #expect(shot.width == 1200 && shot.height == 1600 && shot.channels >= 3)
 
         // Not blank: many colours, and a fair share of the page is not white.
-        var colours = Set<UInt32>(), inked = 0
-        for i in stride(from: 0, to: shot.pixels.count, by: shot.channels) {
-            let (r, g, b) = (shot.pixels[i], shot.pixels[i + 1], shot.pixels[i + 2])
-            colours.insert(UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b))
-            if r < 240 || g < 240 || b < 240 { inked += 1 }
-        }
-        #expect(colours.count > 200, "\(colours.count) colours")
+        let (colours, inked) = HeadlessBrowser.ink(of: shot)
+        #expect(colours > 200, "\(colours) colours")
         #expect(inked > shot.width * shot.height / 50, "\(inked) pixels not white")
 
         // The grid stands where its red is, at its own size: from the first image's left

@@ -19,6 +19,8 @@ struct Study: ParsableCommand {
     @Flag(help: "A small study: part of the data, a few epochs, one seed (a few minutes).") var quick = false
     @Option(help: "Seeds for every comparison (default: 3, or 1 with --quick).") var seeds: Int?
     @Option(help: "A labelled dataset in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
+    @Option(help: "A folder of pictures for a last section on a dataset of your own (make icons gathers one).")
+    var pictures: String?
 
     func validate() throws {
         if let seeds, !(1...10).contains(seeds) { throw ValidationError("--seeds must be from 1 to 10") }
@@ -28,7 +30,7 @@ struct Study: ParsableCommand {
         let start = Date()
         let folder = URL(fileURLWithPath: out)
         let count = seeds ?? (quick ? 1 : 3)
-        let plan = StudyPlan(quick: quick, seeds: (1...UInt64(count)).map { $0 }, data: data)
+        let plan = StudyPlan(quick: quick, seeds: (1...UInt64(count)).map { $0 }, data: data, pictures: pictures)
         let test = try MNISTFormat.load(.test, from: URL(fileURLWithPath: data))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let runner = StudyRunner(plan: plan, folder: folder)
@@ -50,6 +52,7 @@ struct Study: ParsableCommand {
         try report.latentLoss()
         try report.sampling()
         try report.sharpness()
+        if plan.pictureModel != nil { try report.ownPictures() }
         let minutes = Date().timeIntervalSince(start) / 60
         report.report.section("About this run")
         report.report.paragraph(String(format: "This study took %.1f minutes on this machine (runs already in the folder are not trained again).", minutes))

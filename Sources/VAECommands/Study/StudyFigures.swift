@@ -16,14 +16,15 @@ enum StudyFigures {
         return .png(try grid.png(model.decodeAll(codings)), caption: caption, fileName: "figures/\(file).png")
     }
 
-    /// Ten test images above their reconstructions from the mean coding.
+    /// Ten test images (or as many as there are) above their reconstructions from the mean coding.
     static func reconstructions(_ model: VariationalAutoencoder, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
-        let originals = test.matrix(0..<10)
+        let count = min(10, test.count)
+        let originals = test.matrix(0..<count)
         let reconstructed = model.reconstruct(originals)
-        let both = Matrix(rows: 20, columns: test.imageSize)
+        let both = Matrix(rows: 2 * count, columns: test.imageSize)
         both.base.update(from: originals.base, count: originals.count)
         (both.base + originals.count).update(from: reconstructed.base, count: reconstructed.count)
-        let grid = Figures.grid(for: model.configuration, columns: 10, scale: 2)
+        let grid = Figures.grid(for: model.configuration, columns: count, scale: 2)
         return .png(try grid.png(both), caption: caption, fileName: "figures/\(file).png")
     }
 

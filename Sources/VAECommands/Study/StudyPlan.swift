@@ -11,6 +11,8 @@ struct StudyModel {
     /// Epochs whose weights are kept (`model-epoch-N.safetensors`); the last is always kept.
     var snapshots: [Int]
     var seeds: [UInt64]
+    /// Another dataset than the study's, trained without the study's common options.
+    var data: String? = nil
 }
 
 /// What `vae study` runs: the experiments that answer the assignment's questions, full
@@ -19,6 +21,8 @@ struct StudyPlan {
     var quick: Bool
     var seeds: [UInt64]
     var data: String
+    /// A folder of pictures for the last section: the assignment's own dataset.
+    var pictures: String? = nil
 
     /// Epochs at which the book's model is measured (question 1); the longest is its run.
     var epochSnapshots: [Int] { quick ? [1, 2, 3] : [5, 10, 25, 50, 100] }
@@ -50,7 +54,18 @@ struct StudyPlan {
         models.append(StudyModel(name: "conv-bernoulli", label: "convolutional, Bernoulli",
                                  options: ["--architecture", "conv", "--likelihood", "bernoulli"] + (quick ? ["--filters", "8,16"] : []),
                                  epochs: convolutionalEpochs, snapshots: [], seeds: [seeds[0]]))
+        if let pictureModel { models.append(pictureModel) }
         return models
+    }
+
+    /// The convolutional VAE of `make icons` on the folder of pictures, if there is one.
+    var pictureModel: StudyModel? {
+        pictures.map { folder in
+            StudyModel(name: "pictures", label: "own pictures",
+                       options: ["--image-size", "32", "--architecture", "conv", "--coding-size", "32", "--batch-size", "32",
+                                 "--likelihood", "bernoulli"] + (quick ? ["--limit", "1000", "--filters", "8,16"] : []),
+                       epochs: quick ? 2 : 50, snapshots: [], seeds: [seeds[0]], data: folder)
+        }
     }
 
     private func standard(_ name: String, _ label: String, _ options: [String]) -> StudyModel {

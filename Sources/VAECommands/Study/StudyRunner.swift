@@ -64,7 +64,7 @@ final class StudyRunner {
             let arguments = FileManager.default.fileExists(atPath: RunFolder(run).checkpointURL.path)
                 ? ["train", "--resume", run.path, "--epochs", String(target)]
                 : ["train", "--out", run.path, "--overwrite", "--seed", String(seed), "--epochs", String(target)]
-                    + ["--data", plan.data] + plan.common + model.options
+                    + ["--data", model.data ?? plan.data] + (model.data == nil ? plan.common : []) + model.options
             var command = try VAECommand.parseAsRoot(arguments)
             try command.run()
             trainingSeconds += Date().timeIntervalSince(started)

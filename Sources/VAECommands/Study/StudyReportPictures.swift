@@ -1,0 +1,33 @@
+import Foundation
+import VAE
+import Visualization
+
+extension StudyReport {
+    /// The assignment's last task: a VAE on a dataset of one's own.
+    mutating func ownPictures() throws {
+        guard let model = plan.pictureModel else { return }
+        let run = RunFolder(runner.runFolder(model.name, seed: first))
+        let (trained, configuration) = try runner.model(model.name, seed: first, epoch: model.epochs)
+        let (_, test) = try DataSplits.trainingAndTest(of: configuration, run: run, override: nil, training: false)
+        let gaussian = try runner.measure(model.name, seed: first, epoch: model.epochs)
+        let mixtureReport = try runner.measure(model.name, seed: first, epoch: model.epochs, prior: .gmm)
+        let mixture = try MixturePrior.fitted(to: trained, of: run, weights: runner.weights(model.name, seed: first, epoch: model.epochs),
+                                              configuration, components: 10, covariance: .full, data: nil)
+        report.section("5. A dataset of our own")
+        report.paragraph("The pictures in \(model.data ?? ""), \(configuration.model.imageHeight) × \(configuration.model.imageWidth) in \(configuration.model.channels == 3 ? "colour" : "grey"), \(test.count) of them held out for testing; a convolutional VAE with the Bernoulli likelihood and a coding of \(configuration.model.codingSize), trained for \(model.epochs) epochs. The classifier's measures need a classifier of these pictures, so only the likelihood and sharpness are measured.")
+        let measures: [StudyMeasure] = [.negativeLogLikelihood, .klDivergence, .activeUnits, .sharpness]
+        report.table(header: ["codings"] + measures.map(\.heading), rows: [
+            StudyMeasure.row("N(0, I)", [gaussian], measures),
+            ["fitted mixture", "—", "—", "—", StudyMeasure.sharpness.summary([mixtureReport]).text(3)],
+        ])
+        report.figureRow([
+            try StudyFigures.samples(trained, caption: "samples from N(0, I)", file: "pictures-samples"),
+            try StudyFigures.samples(trained, prior: .gmm, mixture: mixture, caption: "samples from the fitted mixture", file: "pictures-mixture"),
+            try StudyFigures.reconstructions(trained, test: test, caption: "test pictures and reconstructions", file: "pictures-reconstructions"),
+        ])
+        let sharpness = StudyMeasure.sharpness.summary([gaussian]).mean
+        let mixtureSharpness = StudyMeasure.sharpness.summary([mixtureReport]).mean
+        report.paragraph("Answer: the samples are \(Self.number(sharpness, 2)) as sharp as the real pictures from N(0, I) and \(Self.number(mixtureSharpness, 2)) from the fitted mixture; "
+            + "−log p(x) is \(Self.number(StudyMeasure.negativeLogLikelihood.summary([gaussian]).mean, 1)) nats per picture, of which the KL term is \(Self.number(Double(gaussian.klDivergence), 1)) nats in \(gaussian.latentUsage.activeUnits) active units of \(configuration.model.codingSize).")
+    }
+}
