@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import NumericCore
 import VAE
 
 /// `vae study`: runs the experiments that answer the assignment's questions and writes
@@ -54,9 +55,14 @@ struct Study: ParsableCommand {
         try report.sharpness()
         if plan.pictureModel != nil { try report.ownPictures() }
         let minutes = Date().timeIntervalSince(start) / 60
+        var time = StudyTime.read(from: folder)
+        time.seconds += Date().timeIntervalSince(start)
+        time.invocations += 1
         report.report.section("About this run")
-        report.report.paragraph(String(format: "This study took %.1f minutes on this machine (runs already in the folder are not trained again).", minutes))
+        report.report.paragraph(String(format: "The study's experiments and this page took %.1f minutes on this machine in all, over %d run%@ of vae study (this one: %.1f minutes; what is already in the study folder is not done again).",
+                                        time.seconds / 60, time.invocations, time.invocations == 1 ? "" : "s", minutes))
         try report.report.write(in: folder)
+        try time.write(to: folder)
         Console.line(String(format: "Study done in %.1f min. Open %@", minutes, folder.appendingPathComponent("index.html").path))
     }
 
@@ -71,5 +77,21 @@ struct Study: ParsableCommand {
             try command.run()
         }
         return url.path
+    }
+}
+
+/// The time spent on a study folder over every `vae study` that worked on it.
+struct StudyTime: Codable {
+    var seconds = 0.0
+    var invocations = 0
+
+    static func url(in folder: URL) -> URL { folder.appendingPathComponent("time.json") }
+
+    static func read(from folder: URL) -> StudyTime {
+        (try? JSONDecoder().decode(StudyTime.self, from: Data(contentsOf: url(in: folder)))) ?? StudyTime()
+    }
+
+    func write(to folder: URL) throws {
+        try AtomicFile.write(JSONEncoder().encode(self), to: Self.url(in: folder))
     }
 }

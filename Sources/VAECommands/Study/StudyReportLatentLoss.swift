@@ -39,10 +39,12 @@ extension StudyReport {
         let plain = plan.betaRun(0), book = plan.betaRun(1)
         let plainModel = try runner.model(plain.model, seed: first, epoch: plain.epoch).0
         let bookModel = try runner.model(book.model, seed: first, epoch: book.epoch).0
-        report.figureRow([
-            try StudyFigures.reconstructions(plainModel, test: test, caption: "β = 0: test images and reconstructions", file: "beta-0-reconstructions"),
-            try StudyFigures.reconstructions(bookModel, test: test, caption: "β = 1: test images and reconstructions", file: "beta-1-reconstructions"),
-        ])
+        report.figureRow(try plan.betas.map { beta in
+            let (model, epoch) = plan.betaRun(beta)
+            return try StudyFigures.reconstructions(runner.model(model, seed: first, epoch: epoch).0, test: test,
+                                                    caption: "β = \(StudyPlan.format(beta)): test images and reconstructions",
+                                                    file: "beta-\(StudyPlan.format(beta))-reconstructions")
+        })
         let (plainScatter, plainMoment) = StudyFigures.codingScatter(plainModel, test: test, classes: classes,
                                                                      title: "β = 0: test images' mean codings", file: "beta-0-codings")
         let (bookScatter, bookMoment) = StudyFigures.codingScatter(bookModel, test: test, classes: classes,
