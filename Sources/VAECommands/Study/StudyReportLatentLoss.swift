@@ -54,10 +54,7 @@ extension StudyReport {
         let mixture = try reports(plain.model, epoch: plain.epoch, prior: .gmm)
         let mixtureFigure = try StudyFigures.samples(
             plainModel, prior: .gmm,
-            mixture: MixturePrior.fitted(to: plainModel, of: RunFolder(runner.runFolder(plain.model, seed: first)),
-                                         weights: runner.weights(plain.model, seed: first, epoch: plain.epoch),
-                                         try RunFolder(runner.runFolder(plain.model, seed: first)).readConfiguration(),
-                                         components: 10, covariance: .full, data: nil),
+            mixture: runner.mixture(for: plainModel, plain.model, seed: first, epoch: plain.epoch),
             caption: "β = 0 sampled through a Gaussian mixture fitted to its codings", file: "beta-0-mixture")
         report.figure(mixtureFigure)
         report.table(header: ["model"] + Self.sampleMeasures.map(\.heading), rows: [

@@ -11,8 +11,7 @@ extension StudyReport {
         let (_, test) = try DataSplits.trainingAndTest(of: configuration, run: run, override: nil, training: false)
         let gaussian = try runner.measure(model.name, seed: first, epoch: model.epochs)
         let mixtureReport = try runner.measure(model.name, seed: first, epoch: model.epochs, prior: .gmm)
-        let mixture = try MixturePrior.fitted(to: trained, of: run, weights: runner.weights(model.name, seed: first, epoch: model.epochs),
-                                              configuration, components: 10, covariance: .full, data: nil)
+        let mixture = try runner.mixture(for: trained, model.name, seed: first, epoch: model.epochs)
         report.section("5. A dataset of our own")
         report.paragraph("The pictures in \(model.data ?? ""), \(configuration.model.imageHeight) × \(configuration.model.imageWidth) in \(configuration.model.channels == 3 ? "colour" : "grey"), \(test.count) of them held out for testing; a convolutional VAE with the Bernoulli likelihood and a coding of \(configuration.model.codingSize), trained for \(model.epochs) epochs. The classifier's measures need a classifier of these pictures, so only the likelihood and sharpness are measured.")
         let measures: [StudyMeasure] = [.negativeLogLikelihood, .klDivergence, .activeUnits, .sharpness]

@@ -19,9 +19,7 @@ extension StudyReport {
                         + [StudyMeasure.row("trained with uniform noise, N(0, I)", uniformNoise, Self.sampleMeasures),
                            try realRow(Self.sampleMeasures)])
         let book = try runner.model(StudyPlan.book, seed: first, epoch: plan.standardEpochs)
-        let mixture = try MixturePrior.fitted(to: book.0, of: RunFolder(runner.runFolder(StudyPlan.book, seed: first)),
-                                              weights: runner.weights(StudyPlan.book, seed: first, epoch: plan.standardEpochs),
-                                              book.1, components: 10, covariance: .full, data: nil)
+        let mixture = try runner.mixture(for: book.0, StudyPlan.book, seed: first, epoch: plan.standardEpochs)
         report.figureRow(try priors.map { prior, name in
             try StudyFigures.samples(book.0, prior: prior, mixture: prior == .gmm ? mixture : nil, caption: name,
                                      file: "prior-\(prior.rawValue)")
@@ -60,12 +58,8 @@ extension StudyReport {
         report.table(header: ["idea"] + Self.sampleMeasures.map(\.heading),
                      rows: measured.map { StudyMeasure.row($0.name, $0.reports, Self.sampleMeasures) } + [try realRow(Self.sampleMeasures)])
         report.figureRow(try ideas.map { idea in
-            let (model, configuration) = try runner.model(idea.model, seed: first, epoch: idea.epoch)
-            let mixture = idea.prior == .gmm
-                ? try MixturePrior.fitted(to: model, of: RunFolder(runner.runFolder(idea.model, seed: first)),
-                                          weights: runner.weights(idea.model, seed: first, epoch: idea.epoch),
-                                          configuration, components: 10, covariance: .full, data: nil)
-                : nil
+            let model = try runner.model(idea.model, seed: first, epoch: idea.epoch).0
+            let mixture = idea.prior == .gmm ? try runner.mixture(for: model, idea.model, seed: first, epoch: idea.epoch) : nil
             return try StudyFigures.samples(model, prior: idea.prior, mixture: mixture, caption: idea.name,
                                             file: "sharper-\(idea.model)-\(idea.prior.rawValue)")
         })

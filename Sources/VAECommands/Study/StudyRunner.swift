@@ -109,5 +109,11 @@ final class StudyRunner {
         try RunFolder(runFolder(model, seed: seed)).loadModel(weights: weights(model, seed: seed, epoch: epoch))
     }
 
-    var minutesSoFar: Double { Date().timeIntervalSince(start) / 60 }
+    /// The 10-component mixture fitted to a snapshot's codings (the one `measure` fitted
+    /// for its `gmm` prior, read back from the run folder).
+    func mixture(for trained: VariationalAutoencoder, _ model: String, seed: UInt64, epoch: Int) throws -> GaussianMixture {
+        let run = RunFolder(runFolder(model, seed: seed))
+        return try MixturePrior.fitted(to: trained, of: run, weights: weights(model, seed: seed, epoch: epoch),
+                                       run.readConfiguration(), components: 10, covariance: .full, data: nil)
+    }
 }
