@@ -17,14 +17,17 @@ let package = Package(
         .systemLibrary(name: "CStb", pkgConfig: "stb", providers: [.apt(["libstb-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // The one processor setting the numeric core needs: subnormals flushed to zero.
-        .target(name: "CPUFeatures"),
+        // Processor-level kernels: matrix products for AVX-512 processors and the Nadam
+        // update, split between the cores by a small pool of threads; subnormals flushed
+        // to zero. Optimised in debug builds too (the tests train small models through it);
+        // no contraction into fused multiply-adds, so every vector width gives the same bits.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-ffp-contract=off"])]),
         // Numeric core: matrices over BLAS, random numbers, tensor files.
-        .target(name: "NumericCore", dependencies: ["CBLAS", "CPUFeatures"]),
+        .target(name: "NumericCore", dependencies: ["CBLAS", "CKernels"]),
         // Layers with their gradients.
         .target(name: "NeuralNetwork", dependencies: ["NumericCore"]),
         // Gradient-descent optimizers (Keras's Nadam and friends).
-        .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork"]),
+        .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork", "CKernels"]),
         // Datasets: IDX files (MNIST family), folders of PNG/JPEG/BMP/GIF pictures, batching.
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", "CStb"]),
         // The variational autoencoder: model, losses, training, run folders.

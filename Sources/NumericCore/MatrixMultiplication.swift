@@ -1,4 +1,6 @@
 import CBLAS
+import CKernels
+import Foundation
 
 /// Matrix products through BLAS's `sgemm`: every heavy line of a training step ends here.
 extension Matrix {
@@ -28,37 +30,61 @@ extension Matrix {
     }
 }
 
-/// `sgemm` on raw row-major storage, for layers that read one buffer as several shapes
-/// (a convolution sees a batch of images as one row per pixel).
+/// Matrix products on raw row-major storage, for layers that read one buffer as several
+/// shapes (a convolution sees a batch of images as one row per pixel).
+///
+/// On processors with AVX-512 the products run in this package's own kernel
+/// (`CKernels`), split between the cores; elsewhere in OpenBLAS's `sgemm`.
+/// Setting `VAE_MATRIX_PRODUCTS=openblas` in the environment chooses OpenBLAS everywhere.
 public enum BLAS {
+    /// Which implementation computes the products in this process.
+    public enum Implementation: String, Sendable {
+        case ownKernel = "own AVX-512 kernel"
+        case openBLAS = "OpenBLAS sgemm"
+    }
+
+    public static let implementation: Implementation = {
+        let requested = ProcessInfo.processInfo.environment["VAE_MATRIX_PRODUCTS"]?.lowercased()
+        if requested == "openblas" || vae_matrix_product_available() == 0 { return .openBLAS }
+        return .ownKernel
+    }()
+
     /// `c[m×n] = alpha · op(a) · op(b) + beta · c`, where `op(a)` is m×k and `op(b)` is k×n,
     /// every matrix densely packed.
-    @inlinable
     public static func multiply(
         m: Int, n: Int, k: Int,
         _ a: UnsafePointer<Float>, transposeA: Bool = false,
         _ b: UnsafePointer<Float>, transposeB: Bool = false,
-        into c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
+        into c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0,
+        using implementation: Implementation = BLAS.implementation
     ) {
         guard m > 0, n > 0, k > 0 else { return }
-        cblas_sgemm(
-            CblasRowMajor,
-            transposeA ? CblasTrans : CblasNoTrans,
-            transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k),
-            alpha, a, Int32(transposeA ? m : k),
-            b, Int32(transposeB ? k : n),
-            beta, c, Int32(n))
+        switch implementation {
+        case .ownKernel:
+            vae_matrix_product(Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : 0, b, transposeB ? 1 : 0,
+                               c, alpha, beta)
+        case .openBLAS:
+            cblas_sgemm(
+                CblasRowMajor,
+                transposeA ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k),
+                alpha, a, Int32(transposeA ? m : k),
+                b, Int32(transposeB ? k : n),
+                beta, c, Int32(n))
+        }
     }
 }
 
-/// The number of threads OpenBLAS uses for a product.
+/// The number of threads products use: OpenBLAS's own, or the package's pool.
 public enum BLASThreads {
-    public static var count: Int { Int(openblas_get_num_threads()) }
+    public static var count: Int {
+        BLAS.implementation == .ownKernel ? Int(vae_parallel_width()) : Int(openblas_get_num_threads())
+    }
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
 }
 
-import CPUFeatures
+import CKernels
 
 /// Processor settings for training.
 public enum FloatingPointEnvironment {

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import NumericCore
 import NeuralNetwork
@@ -45,30 +46,16 @@ public final class Nadam: Optimizer {
         let gradientWeight = (1 - momentumNow) / (1 - momentumProduct)
         let secondCorrection = 1 - powf(beta2, Float(t))
         let (rate, oneMinusBeta1, oneMinusBeta2, epsilon) = (learningRate, 1 - beta1, 1 - beta2, self.epsilon)
-        for (index, parameter) in parameters.enumerated() {
-            let w = parameter.value.base, g = parameter.gradient.base
-            let m = moments.first[index].base, v = moments.second[index].base
-            let count = parameter.value.count
-            var i = 0
-            while i + 8 <= count {
-                let gradient = g.load8(i)
-                let mi = m.load8(i) + (gradient - m.load8(i)) * oneMinusBeta1
-                let vi = v.load8(i) + (gradient * gradient - v.load8(i)) * oneMinusBeta2
-                let mHat = momentumWeight * mi + gradientWeight * gradient
-                let vHat = vi / secondCorrection
-                m.store8(mi, i)
-                v.store8(vi, i)
-                w.store8(w.load8(i) - mHat * rate / (vHat.squareRoot() + epsilon), i)
-                i += 8
-            }
-            while i < count {
-                let gradient = g[i]
-                m[i] += (gradient - m[i]) * oneMinusBeta1
-                v[i] += (gradient * gradient - v[i]) * oneMinusBeta2
-                let mHat = momentumWeight * m[i] + gradientWeight * gradient
-                let vHat = v[i] / secondCorrection
-                w[i] -= mHat * rate / (vHat.squareRoot() + epsilon)
-                i += 1
+        // The update is elementwise: each core takes a slice of every parameter, which gives
+        // the same numbers as one core would.
+        Parallel.forEachPart { part, parts in
+            for (index, parameter) in parameters.enumerated() {
+                let range = Parallel.slice(parameter.value.count, part: part, of: parts)
+                let start = range.lowerBound
+                vae_nadam_update(parameter.value.base + start, parameter.gradient.base + start,
+                                 moments.first[index].base + start, moments.second[index].base + start,
+                                 range.count, oneMinusBeta1, oneMinusBeta2, momentumWeight, gradientWeight,
+                                 secondCorrection, rate, epsilon)
             }
         }
         iterations = t

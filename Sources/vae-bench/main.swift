@@ -45,6 +45,12 @@ struct Benchmark: ParsableCommand {
         let decodeSeconds = Date().timeIntervalSince(decodeStart) / Double(decodeRepeats)
 
         let floor = blasOnlyEpochSeconds(model, training: training.count, validation: validation.count)
+        let optimizerStart = Date()
+        for _ in 0..<(training.count + 127) / 128 { trainer.optimizer.step() }
+        let optimizerSeconds = Date().timeIntervalSince(optimizerStart)
+        // Last: OpenBLAS's threads keep spinning for a while after its products.
+        let openBLASFloor = BLAS.implementation == .openBLAS ? floor
+            : blasOnlyEpochSeconds(model, training: training.count, validation: validation.count, using: .openBLAS)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
 
@@ -55,7 +61,9 @@ struct Benchmark: ParsableCommand {
             ("training images per second", String(format: "%.0f", Double(training.count) / median)),
             ("GFLOP per epoch (from the model's shapes)", String(format: "%.1f", flops / 1e9)),
             ("achieved GFLOP/s", String(format: "%.1f", flops / median / 1e9)),
-            ("the same products alone in sgemm, per epoch", String(format: "%.3f s (%.0f GFLOP/s)", floor, flops / floor / 1e9)),
+            ("the same products alone, per epoch (\(BLAS.implementation.rawValue))", String(format: "%.3f s (%.0f GFLOP/s)", floor, flops / floor / 1e9)),
+            ("the same products alone in OpenBLAS sgemm", String(format: "%.3f s (%.0f GFLOP/s)", openBLASFloor, flops / openBLASFloor / 1e9)),
+            ("optimizer steps alone, per epoch", String(format: "%.3f s", optimizerSeconds)),
             ("time to the first step (start-up, data loading)", String(format: "%.3f s", firstStep ?? 0)),
             ("peak resident memory", String(format: "%.0f MB", Double(usage.ru_maxrss) / 1024)),
             ("decode 10,000 codings", String(format: "%.4f s (%.0f images/s)", decodeSeconds, 10_000 / decodeSeconds)),
@@ -81,7 +89,8 @@ struct Benchmark: ParsableCommand {
 
     /// The time an epoch's matrix products take in sgemm with nothing else around them:
     /// the floor for this model with this BLAS library.
-    func blasOnlyEpochSeconds(_ model: VariationalAutoencoder, training: Int, validation: Int) -> Double {
+    func blasOnlyEpochSeconds(_ model: VariationalAutoencoder, training: Int, validation: Int,
+                              using implementation: BLAS.Implementation = BLAS.implementation) -> Double {
         let batch = 128
         let kernels = model.parameters.filter { $0.name.hasSuffix("kernel") }
         let buffers = kernels.map { kernel in
@@ -90,11 +99,15 @@ struct Benchmark: ParsableCommand {
         }
         func step(backward: Bool) {
             for (index, b) in buffers.enumerated() {
-                Matrix.multiply(b.input, b.kernel, into: b.output)
+                let (rows, columns) = (b.kernel.rows, b.kernel.columns)
+                BLAS.multiply(m: batch, n: columns, k: rows, b.input.base, b.kernel.base, into: b.output.base,
+                              using: implementation)
                 guard backward else { continue }
-                Matrix.multiply(b.input, b.output, into: b.gradient, transposeA: true)
+                BLAS.multiply(m: rows, n: columns, k: batch, b.input.base, transposeA: true, b.output.base,
+                              into: b.gradient.base, using: implementation)
                 if kernels[index].name != "encoder.dense1.kernel" {
-                    Matrix.multiply(b.output, b.kernel, into: b.input, transposeB: true)
+                    BLAS.multiply(m: batch, n: rows, k: columns, b.output.base, b.kernel.base, transposeB: true,
+                                  into: b.input.base, using: implementation)
                 }
             }
         }

@@ -1,4 +1,4 @@
-#include "cpu_features.h"
+#include "kernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>

@@ -1,0 +1,39 @@
+#ifndef VAE_KERNELS_H
+#define VAE_KERNELS_H
+
+/// Whether this processor runs the AVX-512 product below (checked once, at first call).
+int vae_matrix_product_available(void);
+
+/// `c[m×n] = alpha · op(a) · op(b) + beta · c`, all row-major and densely packed, where
+/// `op(a)` is m×k and `op(b)` is k×n. With `beta == 0`, `c` is not read (NaNs in it are
+/// not carried). The work is split between the cores when it is large enough.
+/// Call only when `vae_matrix_product_available()` returned 1.
+void vae_matrix_product(int m, int n, int k,
+                        const float *a, int transpose_a,
+                        const float *b, int transpose_b,
+                        float *c, float alpha, float beta);
+
+/// Runs `work(context, part, parts)` for every part in 0..<parts, the parts at once on
+/// the pool's threads (the caller runs part 0), and returns when all are done. `parts`
+/// is `vae_parallel_width()` at most. A call made while another is running (from a
+/// second thread) runs every part on the calling thread.
+void vae_parallel_for(int parts, void (*work)(void *context, int part, int parts), void *context);
+
+/// The number of threads `vae_parallel_for` can use: the processors this process may
+/// run on, at most 8.
+int vae_parallel_width(void);
+
+/// Treats subnormal floats as zero in this thread's arithmetic (flush-to-zero and
+/// denormals-are-zero), as TensorFlow does on the CPU. Subnormals appear as gradients
+/// shrink during training and cost a hundred cycles each on x86. Returns 1 when set.
+int vae_flush_subnormals_to_zero(void);
+
+/// One Nadam step over `count` weights, elementwise, in the order of operations Keras uses:
+///   m += (g − m)(1 − β₁);  v += (g² − v)(1 − β₂)
+///   w −= rate · (momentum_weight · m + gradient_weight · g) / (√(v / second_correction) + ε)
+/// Vectorised for the processor it runs on; every width gives the same bits.
+void vae_nadam_update(float *weights, const float *gradients, float *first_moments, float *second_moments,
+                      long count, float one_minus_beta1, float one_minus_beta2, float momentum_weight,
+                      float gradient_weight, float second_correction, float rate, float epsilon);
+
+#endif

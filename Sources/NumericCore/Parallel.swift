@@ -1,0 +1,29 @@
+import CKernels
+
+/// Work split between the cores on the threads that compute matrix products, which stay
+/// awake between the products of a training step, so a split costs about a microsecond.
+public enum Parallel {
+    /// The number of parts `forEachPart` runs at once.
+    public static var width: Int { Int(vae_parallel_width()) }
+
+    /// Calls `body(part, parts)` for every part in `0..<parts` at once, one per core
+    /// (`parts` is `width` by default), and returns when all are done. Parts must not
+    /// write to the same memory. Allocates nothing.
+    public static func forEachPart(_ parts: Int = width, _ body: (_ part: Int, _ parts: Int) -> Void) {
+        let parts = max(1, min(parts, width))
+        if parts == 1 { return body(0, 1) }
+        withoutActuallyEscaping(body) { body in
+            var work = body
+            withUnsafeMutablePointer(to: &work) { pointer in
+                vae_parallel_for(Int32(parts), { context, part, parts in
+                    context!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(Int(part), Int(parts))
+                }, pointer)
+            }
+        }
+    }
+
+    /// The `part`-th of `parts` nearly equal slices of `0..<count`.
+    public static func slice(_ count: Int, part: Int, of parts: Int) -> Range<Int> {
+        (count * part / parts)..<(count * (part + 1) / parts)
+    }
+}
