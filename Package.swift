@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "Visualization", "CStb", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
-        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "TestSupport"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "CKernels", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "TestSupport"]),

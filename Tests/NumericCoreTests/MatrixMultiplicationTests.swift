@@ -1,3 +1,4 @@
+import Foundation
 import NumericCore
 import Testing
 import TestSupport
@@ -82,5 +83,90 @@ import TestSupport
         matrix.fillUniform(from: -0.5, to: 0.25, using: &generator)
         #expect(matrix.values.allSatisfy { $0 >= -0.5 && $0 < 0.25 })
         #expect(matrix.values.min()! < -0.49 && matrix.values.max()! > 0.24)
+    }
+}
+
+/// The package's own product kernel against OpenBLAS, on shapes that reach every edge of
+/// its blocking: row blocks of 8, panels of 48 columns in vectors of 16, slices of k
+/// beyond 192, the split between cores by rows and by columns, and transposed operands.
+@Suite struct OwnKernelTests {
+    static let available = BLAS.implementation == .ownKernel
+
+    static let shapes: [(m: Int, n: Int, k: Int)] = [
+        (1, 1, 1), (7, 15, 3), (8, 16, 1), (9, 17, 5), (128, 150, 784), (784, 150, 128), (128, 784, 150),
+        (64, 10, 100), (10, 100, 128), (3, 200, 40), (130, 49, 401), (16, 48, 193), (33, 97, 0),
+    ]
+
+    @Test(.enabled(if: available, "the processor has no AVX-512"),
+          arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func agreesWithOpenBLAS(transposeA: Bool, transposeB: Bool) {
+        for (index, shape) in Self.shapes.enumerated() {
+            let (m, n, k) = shape
+            let a = randomMatrix(max(m * k, 1), 1, seed: UInt64(10 + index))
+            let b = randomMatrix(max(k * n, 1), 1, seed: UInt64(50 + index))
+            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+                let ours = randomMatrix(m * n, 1, seed: UInt64(90 + index))
+                let reference = randomMatrix(m * n, 1, seed: UInt64(90 + index))
+                for (result, implementation) in [(ours, BLAS.Implementation.ownKernel), (reference, .openBLAS)] {
+                    BLAS.multiply(m: m, n: n, k: k, a.base, transposeA: transposeA, b.base, transposeB: transposeB,
+                                  into: result.base, alpha: alpha, beta: beta, using: implementation)
+                }
+                #expect(relativeError(ours.values, reference.values) < 1e-5,
+                        "\(m)×\(n)×\(k), alpha \(alpha), beta \(beta)")
+            }
+        }
+    }
+
+    /// With beta = 0 the result's old contents are not read: NaNs there must not survive.
+    @Test(.enabled(if: available, "the processor has no AVX-512"))
+    func betaZeroIgnoresWhatTheResultHeld() {
+        let a = randomMatrix(20, 30, seed: 1), b = randomMatrix(30, 50, seed: 2)
+        let c = Matrix(rows: 20, columns: 50)
+        c.fill(with: .nan)
+        BLAS.multiply(m: 20, n: 50, k: 30, a.base, b.base, into: c.base, using: .ownKernel)
+        #expect(c.values.allSatisfy { $0.isFinite })
+    }
+
+    /// Products made from several threads at once (the pool serves one; the others run
+    /// on their own thread) give each caller its own right answer.
+    @Test(.enabled(if: available, "the processor has no AVX-512"))
+    func productsFromSeveralThreadsAtOnce() {
+        // Each thread writes only its own result and its own slot of `worst`.
+        nonisolated(unsafe) let a = randomMatrix(128, 300, seed: 3), b = randomMatrix(200, 300, seed: 4)
+        nonisolated(unsafe) let expected = Matrix(rows: 128, columns: 200)
+        BLAS.multiply(m: 128, n: 200, k: 300, a.base, b.base, transposeB: true, into: expected.base, using: .openBLAS)
+        nonisolated(unsafe) let results = (0..<4).map { _ in Matrix(rows: 128, columns: 200) }
+        nonisolated(unsafe) let worst = Matrix(rows: 1, columns: 4)
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            for _ in 0..<20 {
+                BLAS.multiply(m: 128, n: 200, k: 300, a.base, b.base, transposeB: true, into: results[thread].base,
+                              using: .ownKernel)
+                worst.base[thread] = max(worst.base[thread], Float(relativeError(results[thread].values, expected.values)))
+            }
+        }
+        #expect(worst.values.allSatisfy { $0 < 1e-5 })
+    }
+}
+
+@Suite struct ParallelTests {
+    @Test func everyPartRunsOnceWithItsIndex() {
+        for parts in 1...Parallel.width {
+            let seen = Matrix(rows: 1, columns: parts)
+            Parallel.forEachPart(parts) { part, count in
+                #expect(count == parts)
+                seen.base[part] += 1
+            }
+            #expect(seen.values == [Float](repeating: 1, count: parts))
+        }
+    }
+
+    @Test func slicesCoverTheRangeWithoutOverlap() {
+        for count in [0, 1, 7, 100] {
+            for parts in 1...5 {
+                let slices = (0..<parts).map { Parallel.slice(count, part: $0, of: parts) }
+                #expect(slices.first?.lowerBound == 0 && slices.last?.upperBound == count)
+                #expect(zip(slices, slices.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            }
+        }
     }
 }
