@@ -58,16 +58,19 @@ public struct ImageDataset: Sendable {
     }
 
     /// Writes images `indices` into the rows of `batch`, scaled to [0, 1] as x / 255.
-    public func fill(_ batch: Matrix, with indices: some Collection<Int>) {
+    public func fill(_ batch: Matrix, with indices: some RandomAccessCollection<Int>) {
         precondition(batch.columns == imageSize, "a batch of \(batch.columns) columns for images of \(imageSize)")
         batch.setRows(indices.count)
         let size = imageSize
         storage.withUnsafeBufferPointer { bytes in
-            for (row, index) in indices.enumerated() {
-                precondition(index >= 0 && index < count, "image \(index) of \(count)")
-                let source = bytes.baseAddress! + (first + index) * size
-                let target = batch.base + row * size
-                for i in 0..<size { target[i] = Float(source[i]) / 255 }
+            Parallel.forEachRowSlice(rows: indices.count, columns: size) { rows in
+                for row in rows {
+                    let index = indices[indices.index(indices.startIndex, offsetBy: row)]
+                    precondition(index >= 0 && index < count, "image \(index) of \(count)")
+                    let source = bytes.baseAddress! + (first + index) * size
+                    let target = batch.base + row * size
+                    for i in 0..<size { target[i] = Float(source[i]) / 255 }
+                }
             }
         }
     }

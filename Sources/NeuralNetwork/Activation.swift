@@ -29,7 +29,14 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     /// `input` (when the activation needs it) receives `values[r, c] + bias[c]`.
     func applyWithBias(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias b: UnsafePointer<Float>,
                        input: UnsafeMutablePointer<Float>? = nil) {
-        for r in 0..<rows {
+        Parallel.forEachRowSlice(rows: rows, columns: columns) { slice in
+            applyWithBias(values, rows: slice, columns: columns, bias: b, input: input)
+        }
+    }
+
+    private func applyWithBias(_ values: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Int,
+                               bias b: UnsafePointer<Float>, input: UnsafeMutablePointer<Float>?) {
+        for r in rows {
             let row = values + r * columns
             switch self {
             case .linear:
@@ -58,8 +65,16 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
 
     /// `gradient ⊙= f′`, with f′ computed from the activation's output (or, for GELU, its input).
     func multiplyByDerivative(_ gradient: Matrix, output: Matrix, input: UnsafePointer<Float>? = nil) {
-        let g = gradient.base, y = output.base
-        let count = gradient.count
+        let columns = gradient.columns
+        Parallel.forEachRowSlice(rows: gradient.rows, columns: columns) { slice in
+            let start = slice.lowerBound * columns
+            multiplyByDerivative(gradient.base + start, output: output.base + start, input: input.map { $0 + start },
+                                 count: slice.count * columns)
+        }
+    }
+
+    private func multiplyByDerivative(_ g: UnsafeMutablePointer<Float>, output y: UnsafeMutablePointer<Float>,
+                                      input: UnsafePointer<Float>?, count: Int) {
         switch self {
         case .linear:
             break

@@ -73,11 +73,17 @@ extension Matrix {
     }
 
     /// Column sums of `rows × columns` values on raw storage.
+    /// Each core sums its own columns, in the same order one core would.
     public static func sumRows(_ values: UnsafePointer<Float>, rows: Int, columns: Int, into sum: UnsafeMutablePointer<Float>) {
-        sum.update(repeating: 0, count: columns)
-        for r in 0..<rows {
-            let row = values + r * columns
-            for c in 0..<columns { sum[c] += row[c] }
+        let parts = rows * columns >= Parallel.minimumElements && columns >= 32 ? Parallel.width : 1
+        Parallel.forEachPart(parts) { part, parts in
+            let slice = Parallel.slice(columns / 16, part: part, of: parts)
+            let first = slice.lowerBound * 16, end = part == parts - 1 ? columns : slice.upperBound * 16
+            (sum + first).update(repeating: 0, count: end - first)
+            for r in 0..<rows {
+                let row = values + r * columns
+                for c in first..<end { sum[c] += row[c] }
+            }
         }
     }
 }

@@ -46,6 +46,8 @@ public enum BLAS {
     public static let implementation: Implementation = {
         let requested = ProcessInfo.processInfo.environment["VAE_MATRIX_PRODUCTS"]?.lowercased()
         if requested == "openblas" || vae_matrix_product_available() == 0 { return .openBLAS }
+        // OpenBLAS's own threads would only compete with the pool for the cores.
+        openblas_set_num_threads(1)
         return .ownKernel
     }()
 
@@ -83,8 +85,6 @@ public enum BLASThreads {
     }
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
 }
-
-import CKernels
 
 /// Processor settings for training.
 public enum FloatingPointEnvironment {

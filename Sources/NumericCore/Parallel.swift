@@ -22,6 +22,27 @@ public enum Parallel {
         }
     }
 
+    /// Below this many elements, elementwise work stays on one core: a split costs about
+    /// as much as a few thousand elements' work.
+    public static let minimumElements = 16_384
+
+    /// Calls `body` with slices of `0..<rows` at once on every core when the batch is
+    /// large enough. The slices are the rows each core takes in a matrix product (whole
+    /// blocks of 8), so the values a core computed stay in its cache for the next step.
+    public static func forEachRowSlice(rows: Int, columns: Int, _ body: (Range<Int>) -> Void) {
+        let parts = rows * columns >= minimumElements && rows >= 16 ? width : 1
+        forEachPart(parts) { part, parts in
+            let slice = rowSlice(rows, part: part, of: parts)
+            if !slice.isEmpty { body(slice) }
+        }
+    }
+
+    /// The rows of `0..<rows` the `part`-th of `parts` cores takes: whole blocks of 8.
+    public static func rowSlice(_ rows: Int, part: Int, of parts: Int) -> Range<Int> {
+        let blocks = (rows + 7) / 8
+        return min(rows, 8 * (blocks * part / parts))..<min(rows, 8 * (blocks * (part + 1) / parts))
+    }
+
     /// The `part`-th of `parts` nearly equal slices of `0..<count`.
     public static func slice(_ count: Int, part: Int, of parts: Int) -> Range<Int> {
         (count * part / parts)..<(count * (part + 1) / parts)

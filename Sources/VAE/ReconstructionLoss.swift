@@ -33,6 +33,8 @@ public final class ReconstructionLoss {
     public let imageSize: Int
     /// log σ of the Gaussian likelihood, learned with the network; nil for the others.
     public let logScale: Parameter?
+    /// Each image's loss and scale-gradient term, reused from batch to batch.
+    private var rowTerms = BatchBuffer(columns: 2)
 
     public init(_ likelihood: Likelihood, imageSize: Int) {
         self.likelihood = likelihood
@@ -83,49 +85,56 @@ public final class ReconstructionLoss {
     public func evaluate(output: Matrix, target: Matrix, gradient: Matrix?) -> Float {
         precondition(output.rows == target.rows && output.columns == target.columns)
         let rows = output.rows
-        var total: Double = 0
-        switch likelihood {
-        case .mse:
-            let perImage = 1 / Float(imageSize)
-            let gradientScale = 2 / Float(imageSize * rows)
-            for r in 0..<rows {
-                let y = output.base + r * imageSize, x = target.base + r * imageSize
-                total += Double(Reductions.squaredDistance(y, x, count: imageSize) * perImage)
-                if let gradient {
-                    let g = gradient.base + r * imageSize
-                    for i in 0..<imageSize { g[i] = gradientScale * (y[i] - x[i]) }
-                }
+        // Rows are computed on every core; their terms are then added in row order, so the
+        // total does not depend on the number of cores.
+        let terms = rowTerms.withRows(rows)
+        let s = logScale?.value.base[0] ?? 0
+        Parallel.forEachRowSlice(rows: rows, columns: imageSize) { slice in
+            for r in slice {
+                let (loss, scaleTerm) = rowLoss(output.base + r * imageSize, target.base + r * imageSize,
+                                                gradient: gradient.map { $0.base + r * imageSize }, rows: rows, logScale: s)
+                terms.base[2 * r] = loss
+                terms.base[2 * r + 1] = scaleTerm
             }
-        case .bernoulli:
-            // softplus(z) − x z per pixel, with gradient σ(z) − x.
-            let gradientScale = 1 / Float(rows)
-            for r in 0..<rows {
-                let z = output.base + r * imageSize, x = target.base + r * imageSize
-                total += Double(negativeLogLikelihood(output: z, target: x))
-                if let gradient {
-                    let g = gradient.base + r * imageSize
-                    for i in 0..<imageSize { g[i] = gradientScale * (logistic(z[i]) - x[i]) }
-                }
-            }
-        case .gaussian:
-            // −log N(x; μ, σ²) = ½ log 2π + log σ + (x − μ)² / 2σ², summed over pixels.
-            let s = logScale!.value.base[0]
-            let precision = expf(-2 * s)
-            let constant = Float(imageSize) * (0.5 * logf(2 * Float.pi) + s)
-            var scaleGradient = 0.0
-            for r in 0..<rows {
-                let y = output.base + r * imageSize, x = target.base + r * imageSize
-                let squares = Reductions.squaredDistance(y, x, count: imageSize)
-                total += Double(constant + 0.5 * precision * squares)
-                scaleGradient += Double(Float(imageSize) - precision * squares)
-                if let gradient {
-                    let g = gradient.base + r * imageSize, scale = precision / Float(rows)
-                    for i in 0..<imageSize { g[i] = scale * (y[i] - x[i]) }
-                }
-            }
-            if gradient != nil { logScale!.gradient.base[0] = Float(scaleGradient / Double(rows)) }
         }
+        var total: Double = 0, scaleGradient = 0.0
+        for r in 0..<rows {
+            total += Double(terms.base[2 * r])
+            scaleGradient += Double(terms.base[2 * r + 1])
+        }
+        if likelihood == .gaussian, gradient != nil { logScale!.gradient.base[0] = Float(scaleGradient / Double(rows)) }
         if let gradient { gradient.setRows(rows) }
         return Float(total / Double(rows))
+    }
+
+    /// One image's loss (and, for the Gaussian, its term of the scale's gradient), writing
+    /// the image's gradient of the batch mean when asked.
+    private func rowLoss(_ y: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Float>,
+                         gradient g: UnsafeMutablePointer<Float>?, rows: Int, logScale s: Float) -> (Float, Float) {
+        switch likelihood {
+        case .mse:
+            if let g {
+                let gradientScale = 2 / Float(imageSize * rows)
+                for i in 0..<imageSize { g[i] = gradientScale * (y[i] - x[i]) }
+            }
+            return (Reductions.squaredDistance(y, x, count: imageSize) * (1 / Float(imageSize)), 0)
+        case .bernoulli:
+            // softplus(z) − x z per pixel, with gradient σ(z) − x.
+            if let g {
+                let gradientScale = 1 / Float(rows)
+                for i in 0..<imageSize { g[i] = gradientScale * (logistic(y[i]) - x[i]) }
+            }
+            return (negativeLogLikelihood(output: y, target: x), 0)
+        case .gaussian:
+            // −log N(x; μ, σ²) = ½ log 2π + log σ + (x − μ)² / 2σ², summed over pixels.
+            let precision = expf(-2 * s)
+            let constant = Float(imageSize) * (0.5 * logf(2 * Float.pi) + s)
+            if let g {
+                let scale = precision / Float(rows)
+                for i in 0..<imageSize { g[i] = scale * (y[i] - x[i]) }
+            }
+            let squares = Reductions.squaredDistance(y, x, count: imageSize)
+            return (constant + 0.5 * precision * squares, Float(imageSize) - precision * squares)
+        }
     }
 }

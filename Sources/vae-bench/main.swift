@@ -49,8 +49,15 @@ struct Benchmark: ParsableCommand {
         for _ in 0..<(training.count + 127) / 128 { trainer.optimizer.step() }
         let optimizerSeconds = Date().timeIntervalSince(optimizerStart)
         // Last: OpenBLAS's threads keep spinning for a while after its products.
-        let openBLASFloor = BLAS.implementation == .openBLAS ? floor
-            : blasOnlyEpochSeconds(model, training: training.count, validation: validation.count, using: .openBLAS)
+        let openBLASFloor: Double
+        if BLAS.implementation == .openBLAS {
+            openBLASFloor = floor
+        } else {
+            BLASThreads.set(Parallel.width)
+            openBLASFloor = blasOnlyEpochSeconds(model, training: training.count, validation: validation.count,
+                                                 using: .openBLAS)
+            BLASThreads.set(1)
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
 
