@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CStb", pkgConfig: "stb", providers: [.apt(["libstb-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // Processor-level kernels: matrix products for AVX-512 processors and the Nadam
         // update, split between the cores by a small pool of threads; subnormals flushed
@@ -37,7 +38,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
         // Pictures, charts and reports: PNG image grids, SVG line, scatter and bar charts,
         // principal components, self-contained HTML pages with a markdown twin.
-        .target(name: "Visualization", dependencies: ["NumericCore", "CStb"]),
+        .target(name: "Visualization", dependencies: ["NumericCore", "CStb", "CPNG"]),
         // The `vae` command line, as a library so tests can drive it.
         .target(name: "VAECommands", dependencies: [
             "VAE", "Datasets", "Evaluation", "Visualization",

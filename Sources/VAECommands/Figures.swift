@@ -16,7 +16,12 @@ enum Figures {
         var generator = SeededGenerator(seed: seed)
         let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior,
                                      mixture: mixture, generator: &generator)
-        try grid(for: model.configuration, columns: columns).write(model.decodeAll(codings), to: url)
+        // Three times enlarged for a few samples; less for many, so that thousands of
+        // samples make a picture a viewer can open rather than one of 70 million pixels.
+        let rows = (count + columns - 1) / columns
+        let side = max(columns * model.configuration.imageWidth, rows * model.configuration.imageHeight)
+        let scale = max(1, min(3, 2400 / max(side, 1)))
+        try grid(for: model.configuration, columns: columns, scale: scale).write(model.decodeAll(codings), to: url)
     }
 
     /// Images along one latent axis, as the book's Figure 17-13.

@@ -34,17 +34,25 @@ public struct ImageGrid: Sendable {
         let width = columns * cellWidth + (columns + 1) * border
         let height = gridRows * cellHeight + (gridRows + 1) * border
         var pixels = [UInt8](repeating: borderValue, count: width * height * channels)
-        for index in 0..<count {
-            let left = border + (index % columns) * (cellWidth + border)
-            let top = border + (index / columns) * (cellHeight + border)
-            let image = images.row(index)
-            for y in 0..<cellHeight {
-                let sourceRow = (y / scale) * imageWidth
-                let targetRow = ((top + y) * width + left) * channels
-                for x in 0..<cellWidth {
-                    for c in 0..<channels {
-                        let value = image[(sourceRow + x / scale) * channels + c]
-                        pixels[targetRow + x * channels + c] = Self.byte(value)
+        var bytes = [UInt8](repeating: 0, count: images.columns)
+        let rowLength = imageWidth * channels
+        pixels.withUnsafeMutableBufferPointer { target in
+            for index in 0..<count {
+                let left = border + (index % columns) * (cellWidth + border)
+                let top = border + (index / columns) * (cellHeight + border)
+                let image = images.row(index)
+                for i in 0..<images.columns { bytes[i] = Self.byte(image[i]) }
+                for y in 0..<cellHeight {
+                    let sourceRow = (y / scale) * rowLength
+                    let targetRow = ((top + y) * width + left) * channels
+                    if scale == 1 {
+                        for i in 0..<rowLength { target[targetRow + i] = bytes[sourceRow + i] }
+                        continue
+                    }
+                    for x in 0..<cellWidth {
+                        for c in 0..<channels {
+                            target[targetRow + x * channels + c] = bytes[sourceRow + (x / scale) * channels + c]
+                        }
                     }
                 }
             }
@@ -66,6 +74,6 @@ public struct ImageGrid: Sendable {
     /// A value in [0, 1] as a byte; outside values are clipped, NaN shows as black.
     static func byte(_ value: Float) -> UInt8 {
         guard value > 0 else { return 0 }
-        return value >= 1 ? 255 : UInt8((value * 255).rounded())
+        return value >= 1 ? 255 : UInt8(value * 255 + 0.5)  // rounds half up, as .rounded() does for positives
     }
 }

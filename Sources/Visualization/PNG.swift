@@ -1,23 +1,46 @@
+import CPNG
 import CStb
 import Foundation
 import NumericCore
 
-/// PNG encoding through stb_image_write, into memory, so the file can be written atomically.
+/// PNG encoding through libpng, into memory, so the file can be written atomically;
+/// decoding through stb_image.
 public enum PNG {
     /// The PNG bytes of an 8-bit image with `channels` interleaved channels (1 grey, 3 RGB, 4 RGBA).
+    ///
+    /// Compressed for speed rather than size (zlib's fastest level): a grid of 10,000
+    /// samples is 8 million pixels, which the default level takes seconds to write.
     public static func encode(pixels: [UInt8], width: Int, height: Int, channels: Int) throws -> Data {
         precondition(pixels.count == width * height * channels, "\(pixels.count) bytes for \(width)×\(height)×\(channels)")
-        final class Sink { var data = Data() }
-        let sink = Sink()
-        let status = pixels.withUnsafeBytes { raw in
-            stbi_write_png_to_func({ context, bytes, size in
-                let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-                sink.data.append(bytes!.assumingMemoryBound(to: UInt8.self), count: Int(size))
-            }, Unmanaged.passUnretained(sink).toOpaque(), Int32(width), Int32(height), Int32(channels),
-            raw.baseAddress, Int32(width * channels))
+        guard (1...4).contains(channels) else {
+            throw FileError(path: "PNG", problem: "\(channels) channels cannot be written as PNG")
         }
-        guard status != 0 else { throw FileError(path: "PNG", problem: "stb_image_write could not encode a \(width)×\(height) image") }
-        return sink.data
+        // Grey, grey + alpha, RGB, RGBA.
+        let format = UInt32(channels >= 3 ? PNG_FORMAT_FLAG_COLOR : 0) | UInt32(channels % 2 == 0 ? PNG_FORMAT_FLAG_ALPHA : 0)
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = format
+        image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
+        // Written through a stream in memory: libpng's simplified writer to memory would
+        // compress twice, once to measure.
+        var buffer: UnsafeMutablePointer<CChar>?
+        var size = 0
+        guard let stream = open_memstream(&buffer, &size) else {
+            throw FileError(path: "PNG", problem: "no memory for a \(width)×\(height) image")
+        }
+        let written = pixels.withUnsafeBytes { raw in
+            png_image_write_to_stdio(&image, stream, 0, raw.baseAddress, Int32(width * channels), nil)
+        }
+        fclose(stream)
+        defer { free(buffer) }
+        guard written != 0, let buffer else {
+            let message = withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&image)
+            throw FileError(path: "PNG", problem: "libpng could not encode a \(width)×\(height) image: \(message)")
+        }
+        return Data(bytes: buffer, count: size)
     }
 
     /// Decodes PNG (or any format stb_image reads) into 8-bit pixels.
