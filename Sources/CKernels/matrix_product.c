@@ -8,9 +8,11 @@
 // into row-major order. Rows are split between the cores.
 #include "kernels.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -220,8 +222,37 @@ int vae_matrix_product_available(void) {
     return available;
 }
 
+static _Atomic double total_seconds = 0, total_multiply_adds = 0;
+
+void vae_matrix_product_totals(double *seconds, double *multiply_adds) {
+    *seconds = atomic_load(&total_seconds);
+    *multiply_adds = atomic_load(&total_multiply_adds);
+}
+
+static double seconds_now(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
+static void multiply(int m, int n, int k, const float *a, int transpose_a, const float *b, int transpose_b,
+                    float *c, float alpha, float beta);
+
 void vae_matrix_product(int m, int n, int k, const float *a, int transpose_a, const float *b, int transpose_b,
                         float *c, float alpha, float beta) {
+    double start = seconds_now();
+    multiply(m, n, k, a, transpose_a, b, transpose_b, c, alpha, beta);
+    double seconds = seconds_now() - start, multiply_adds = (double)m * n * k;
+    // Relaxed sums: a lost update between threads would cost a measurement, not a result.
+    atomic_store_explicit(&total_seconds, atomic_load_explicit(&total_seconds, memory_order_relaxed) + seconds,
+                          memory_order_relaxed);
+    atomic_store_explicit(&total_multiply_adds,
+                          atomic_load_explicit(&total_multiply_adds, memory_order_relaxed) + multiply_adds,
+                          memory_order_relaxed);
+}
+
+static void multiply(int m, int n, int k, const float *a, int transpose_a, const float *b, int transpose_b,
+                    float *c, float alpha, float beta) {
     if (m <= 0 || n <= 0) return;
     // Below some 100,000 multiply-adds (a few microseconds) a second thread costs more
     // than it saves.
@@ -239,6 +270,8 @@ void vae_matrix_product(int m, int n, int k, const float *a, int transpose_a, co
 }
 
 #else
+
+void vae_matrix_product_totals(double *seconds, double *multiply_adds) { *seconds = 0; *multiply_adds = 0; }
 
 int vae_matrix_product_available(void) { return 0; }
 

@@ -51,6 +51,14 @@ public enum BLAS {
         return .ownKernel
     }()
 
+    /// The wall-clock time and multiply-adds of every product the own kernel has made in
+    /// this process (zero with OpenBLAS).
+    public static var totals: (seconds: Double, multiplyAdds: Double) {
+        var seconds = 0.0, multiplyAdds = 0.0
+        vae_matrix_product_totals(&seconds, &multiplyAdds)
+        return (seconds, multiplyAdds)
+    }
+
     /// `c[m×n] = alpha · op(a) · op(b) + beta · c`, where `op(a)` is m×k and `op(b)` is k×n,
     /// every matrix densely packed.
     public static func multiply(

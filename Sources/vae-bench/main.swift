@@ -27,12 +27,17 @@ struct Benchmark: ParsableCommand {
 
         var firstStep: Double?
         var seconds: [Double] = []
+        var productSeconds: [Double] = []
         for _ in 0..<epochs {
+            let before = BLAS.totals.seconds
             let record = try trainer.trainEpoch(progress: { _ in
                 if firstStep == nil { firstStep = Date().timeIntervalSince(processStart) }
             })
             seconds.append(record.seconds)
+            productSeconds.append(BLAS.totals.seconds - before)
         }
+        let steadyProducts = Array(productSeconds.dropFirst()).sorted()
+        let productMedian = steadyProducts.isEmpty ? productSeconds[0] : steadyProducts[steadyProducts.count / 2]
         let steady = Array(seconds.dropFirst()).sorted()
         let median = steady.isEmpty ? seconds[0] : steady[steady.count / 2]
         let flops = epochFLOPs(model, training: training.count, validation: validation.count)
@@ -68,6 +73,8 @@ struct Benchmark: ParsableCommand {
             ("training images per second", String(format: "%.0f", Double(training.count) / median)),
             ("GFLOP per epoch (from the model's shapes)", String(format: "%.1f", flops / 1e9)),
             ("achieved GFLOP/s", String(format: "%.1f", flops / median / 1e9)),
+            ("of which in matrix products (median)", BLAS.implementation == .ownKernel
+                ? String(format: "%.3f s (%.0f GFLOP/s)", productMedian, flops / productMedian / 1e9) : "–"),
             ("the same products alone, per epoch (\(BLAS.implementation.rawValue))", String(format: "%.3f s (%.0f GFLOP/s)", floor, flops / floor / 1e9)),
             ("the same products alone in OpenBLAS sgemm", String(format: "%.3f s (%.0f GFLOP/s)", openBLASFloor, flops / openBLASFloor / 1e9)),
             ("optimizer steps alone, per epoch", String(format: "%.3f s", optimizerSeconds)),

@@ -5,6 +5,17 @@ import Testing
 import Visualization
 
 @Suite struct ImageGridTests {
+    /// libpng writes what stb_image reads back, for every channel count PNG has.
+    @Test(arguments: [1, 2, 3, 4])
+    func pngRoundTripsEveryChannelCount(channels: Int) throws {
+        let (width, height) = (37, 11)
+        let pixels = (0..<width * height * channels).map { UInt8(truncatingIfNeeded: $0 * 7 + $0 / 5) }
+        let decoded = try #require(PNG.decode(try PNG.encode(pixels: pixels, width: width, height: height, channels: channels)))
+        #expect(decoded.width == width && decoded.height == height && decoded.channels == channels)
+        #expect(decoded.pixels == pixels)
+        #expect(throws: FileError.self) { try PNG.encode(pixels: [0, 0, 0, 0, 0], width: 1, height: 1, channels: 5) }
+    }
+
     @Test func gridHasTheExpectedSizeAndPixels() throws {
         let images = Matrix(rows: 5, columns: 4)  // five 2×2 images
         images.assign([0, 1, 0.5, 2,  -1, 0, 0, 0,  1, 1, 1, 1,  0, 0, 0, 0,  .nan, 0.2, 0.4, 0.6])

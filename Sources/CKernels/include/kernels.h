@@ -13,6 +13,10 @@ void vae_matrix_product(int m, int n, int k,
                         const float *b, int transpose_b,
                         float *c, float alpha, float beta);
 
+/// The wall-clock seconds and multiply-adds of every `vae_matrix_product` call so far in
+/// this process, for benchmarks that split a step's time into products and the rest.
+void vae_matrix_product_totals(double *seconds, double *multiply_adds);
+
 /// Runs `work(context, part, parts)` for every part in 0..<parts, the parts at once on
 /// the pool's threads (the caller runs part 0), and returns when all are done. `parts`
 /// is `vae_parallel_width()` at most. A call made while another is running (from a
