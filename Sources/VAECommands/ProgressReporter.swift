@@ -29,7 +29,7 @@ final class ProgressReporter {
     }
 
     func epoch(_ record: EpochRecord, of epochs: Int) {
-        var line = String(format: "Epoch %d/%d - %.1fs - loss: %.4f", record.epoch, epochs, record.seconds, record.loss.total)
+        var line = String(format: "Epoch %d/%d - %.2fs - loss: %.4f", record.epoch, epochs, record.seconds, record.loss.total)
         if let validation = record.validation { line += String(format: " - val_loss: %.4f", validation.total) }
         Console.line((live ? "\r\u{1B}[2K" : "") + line)
     }
