@@ -59,15 +59,31 @@ public struct ImageDataset: Sendable {
 
     /// Writes images `indices` into the rows of `batch`, scaled to [0, 1] as x / 255.
     public func fill(_ batch: Matrix, with indices: some RandomAccessCollection<Int>) {
+        // Read through a buffer: indexing a generic collection from another module goes
+        // through its witness table, which allocates for every element.
+        let filled: Void? = indices.withContiguousStorageIfAvailable { buffer in
+            fill(batch, count: buffer.count) { buffer[$0] }
+        }
+        if filled != nil { return }
+        if let range = indices as? Range<Int> {
+            return fill(batch, count: range.count) { range.lowerBound + $0 }
+        }
+        let copy = Array(indices)
+        copy.withUnsafeBufferPointer { buffer in fill(batch, count: buffer.count) { buffer[$0] } }
+    }
+
+    /// Fills `batch` with `count` images, the `row`-th being image `index(row)`, split
+    /// between the cores by rows.
+    private func fill(_ batch: Matrix, count rows: Int, index: (Int) -> Int) {
         precondition(batch.columns == imageSize, "a batch of \(batch.columns) columns for images of \(imageSize)")
-        batch.setRows(indices.count)
+        batch.setRows(rows)
         let size = imageSize
         storage.withUnsafeBufferPointer { bytes in
-            Parallel.forEachRowSlice(rows: indices.count, columns: size) { rows in
-                for row in rows {
-                    let index = indices[indices.index(indices.startIndex, offsetBy: row)]
-                    precondition(index >= 0 && index < count, "image \(index) of \(count)")
-                    let source = bytes.baseAddress! + (first + index) * size
+            Parallel.forEachRowSlice(rows: rows, columns: size) { slice in
+                for row in slice {
+                    let image = index(row)
+                    precondition(image >= 0 && image < count, "image \(image) of \(count)")
+                    let source = bytes.baseAddress! + (first + image) * size
                     let target = batch.base + row * size
                     for i in 0..<size { target[i] = Float(source[i]) / 255 }
                 }

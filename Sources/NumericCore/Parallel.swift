@@ -9,6 +9,7 @@ public enum Parallel {
     /// Calls `body(part, parts)` for every part in `0..<parts` at once, one per core
     /// (`parts` is `width` by default), and returns when all are done. Parts must not
     /// write to the same memory. Allocates nothing.
+    @inline(__always)
     public static func forEachPart(_ parts: Int = width, _ body: (_ part: Int, _ parts: Int) -> Void) {
         let parts = max(1, min(parts, width))
         if parts == 1 { return body(0, 1) }
@@ -29,6 +30,7 @@ public enum Parallel {
     /// Calls `body` with slices of `0..<rows` at once on every core when the batch is
     /// large enough. The slices are the rows each core takes in a matrix product (whole
     /// blocks of 8), so the values a core computed stay in its cache for the next step.
+    @inline(__always)
     public static func forEachRowSlice(rows: Int, columns: Int, _ body: (Range<Int>) -> Void) {
         let parts = rows * columns >= minimumElements && rows >= 16 ? width : 1
         forEachPart(parts) { part, parts in
