@@ -257,7 +257,7 @@ static void multiply(int m, int n, int k, const float *a, int transpose_a, const
     // Below some 100,000 multiply-adds (a few microseconds) a second thread costs more
     // than it saves.
     double work = (double)m * n * (k > 0 ? k : 1);
-    int parts = work < 100000 ? 1 : vae_parallel_width();
+    int parts = work < 100000 ? 1 : vae_parallel_width_here();
     if (parts > 2 && work < 1e6 * parts) parts = 2;
     if (parts > 1 && (transpose_b || m < ROWS * parts) && n < VECTOR * parts) parts = 1;
     product_t product = {

@@ -27,6 +27,7 @@ typedef struct {
 } task_t;
 
 static pthread_once_t started = PTHREAD_ONCE_INIT;
+static _Thread_local int inside_part = 0;  // this thread is running a part of a task
 static int width = 1;
 static task_t task;
 static _Atomic unsigned long generation = 0;
@@ -90,7 +91,9 @@ static void *worker(void *argument) {
         task_t current = task;
         if (index < current.parts) {
             set_floating_point_mode(current.control);
+            inside_part = 1;
             current.work(current.context, index, current.parts);
+            inside_part = 0;
         }
         atomic_fetch_add_explicit(&finished, 1, memory_order_acq_rel);
     }
@@ -120,6 +123,8 @@ int vae_parallel_width(void) {
     return width;
 }
 
+int vae_parallel_width_here(void) { return inside_part ? 1 : vae_parallel_width(); }
+
 void vae_parallel_for(int parts, void (*work)(void *context, int part, int parts), void *context) {
     int expected = 0;
     if (parts <= 1 || vae_parallel_width() < parts ||
@@ -134,7 +139,9 @@ void vae_parallel_for(int parts, void (*work)(void *context, int part, int parts
     if (sleepers > 0) pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&lock);
 
+    inside_part = 1;
     work(context, 0, parts);
+    inside_part = 0;
     for (int spins = 1; atomic_load_explicit(&finished, memory_order_acquire) < width - 1; spins++) {
         relax();
         if ((spins & 4095) == 0) sched_yield();

@@ -3,8 +3,8 @@ import CKernels
 /// Work split between the cores on the threads that compute matrix products, which stay
 /// awake between the products of a training step, so a split costs about a microsecond.
 public enum Parallel {
-    /// The number of parts `forEachPart` runs at once.
-    public static var width: Int { Int(vae_parallel_width()) }
+    /// The number of parts `forEachPart` runs at once: 1 inside a part.
+    public static var width: Int { Int(vae_parallel_width_here()) }
 
     /// Calls `body(part, parts)` for every part in `0..<parts` at once, one per core
     /// (`parts` is `width` by default), and returns when all are done. Parts must not

@@ -102,6 +102,8 @@ public final class Trainer {
     private var order: [Int]
     private let batch: Matrix
     private let noise: Matrix
+    /// Each core's half of a batch.
+    private let dataParallel: DataParallelGradients?
 
     public init(model: VariationalAutoencoder, training: ImageDataset, validation: ImageDataset?,
                 options: TrainingOptions, generator: SeededGenerator) {
@@ -115,6 +117,7 @@ public final class Trainer {
         order = Array(0..<training.count)
         batch = Matrix(rows: 0, columns: training.imageSize, rowCapacity: options.batchSize)
         noise = Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: options.batchSize)
+        dataParallel = DataParallelGradients(model: model, batchSize: options.batchSize)
     }
 
     /// Steps per epoch; the last batch may be smaller.
@@ -142,11 +145,16 @@ public final class Trainer {
         let steps = stepsPerEpoch
         for step in firstStep..<steps {
             let range = (step * options.batchSize)..<min((step + 1) * options.batchSize, training.count)
-            training.fill(batch, with: order[range])
             noise.setRows(range.count)
             model.configuration.noise.fill(noise, using: &generator)
             model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: step, steps: steps)
-            let loss = model.computeGradients(images: batch, noise: noise)
+            let loss: LossBreakdown
+            if let dataParallel, dataParallel.splits(range.count) {
+                loss = dataParallel.computeGradients(training, indices: order[range], noise: noise)
+            } else {
+                training.fill(batch, with: order[range])
+                loss = model.computeGradients(images: batch, noise: noise)
+            }
             guard loss.total.isFinite else { throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: loss.total) }
             optimizer.step()
             average.add(loss, images: range.count)

@@ -128,3 +128,48 @@ import TestSupport
         #expect(throws: ConfigurationError.self) { try ModelConfiguration(codingSize: Int.max).validate() }
     }
 }
+
+/// The trainer computes a batch's gradient as two halves, one per core, each on its own
+/// copy of the model; the result must be the whole batch's gradient to rounding.
+@Suite struct DataParallelGradientsTests {
+    @Test(arguments: [128, 88, 17])
+    func halvesGiveTheWholeBatchsGradient(rows: Int) throws {
+        let folder = try IDXFiles.makeDataset(train: 200, test: 10, side: 28)
+        let dataset = try MNISTFormat.load(.train, from: folder)
+        var generator = SeededGenerator(seed: 3)
+        let whole = VariationalAutoencoder(.book, generator: &generator)
+        var copyGenerator = SeededGenerator(seed: 3)
+        let split = VariationalAutoencoder(.book, generator: &copyGenerator)
+        let indices = Array((0..<200).shuffled(using: &generator).prefix(rows))[...]
+        let noise = Matrix(rows: rows, columns: 10)
+        noise.fillNormal(using: &generator)
+
+        let images = Matrix(rows: rows, columns: 784)
+        dataset.fill(images, with: indices)
+        let expected = whole.computeGradients(images: images, noise: noise)
+        let halves = try #require(DataParallelGradients(model: split, batchSize: 128))
+        #expect(halves.splits(rows))
+        let loss = halves.computeGradients(dataset, indices: indices, noise: noise)
+
+        #expect(abs(loss.total - expected.total) <= 1e-6 * expected.total)
+        #expect(abs(loss.divergence - expected.divergence) <= 1e-5 * expected.divergence)
+        for (a, b) in zip(split.parameters, whole.parameters) {
+            #expect(relativeError(a.gradient.values, b.gradient.values) < 1e-5, "\(a.name)")
+        }
+        // A second step starts from the model's current weights, not the replica's.
+        split.parameters[0].value.base[0] += 1
+        whole.parameters[0].value.base[0] += 1
+        #expect(halves.computeGradients(dataset, indices: indices, noise: noise).total
+                == halves.computeGradients(dataset, indices: indices, noise: noise).total)
+        let moved = whole.computeGradients(images: images, noise: noise).total
+        #expect(abs(halves.computeGradients(dataset, indices: indices, noise: noise).total - moved) <= 1e-6 * moved)
+    }
+
+    @Test func smallBatchesAreNotSplit() throws {
+        var generator = SeededGenerator(seed: 4)
+        let model = VariationalAutoencoder(.book, generator: &generator)
+        #expect(DataParallelGradients(model: model, batchSize: 15) == nil)
+        let halves = try #require(DataParallelGradients(model: model, batchSize: 32))
+        #expect(!halves.splits(15) && halves.splits(16) && halves.splits(32))
+    }
+}

@@ -27,6 +27,10 @@ void vae_parallel_for(int parts, void (*work)(void *context, int part, int parts
 /// run on, at most 8.
 int vae_parallel_width(void);
 
+/// 1 on a thread that is running a part of a `vae_parallel_for` (a nested split would
+/// run its parts one after the other), `vae_parallel_width()` elsewhere.
+int vae_parallel_width_here(void);
+
 /// Treats subnormal floats as zero in this thread's arithmetic (flush-to-zero and
 /// denormals-are-zero), as TensorFlow does on the CPU. Subnormals appear as gradients
 /// shrink during training and cost a hundred cycles each on x86. Returns 1 when set.

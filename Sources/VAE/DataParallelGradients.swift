@@ -1,0 +1,92 @@
+import Datasets
+import NumericCore
+
+/// A batch's gradient computed as two halves at once, one per core.
+///
+/// Splitting every matrix product of a step between the cores costs some twenty
+/// hand-overs a step, and each core then reads rows the other computed. Here each core
+/// runs the whole forward and backward pass of its own half of the batch, on its own copy
+/// of the model, and the halves meet once: the batch's gradient is the images-weighted
+/// mean of the two halves' gradients (each of which is already a mean over its images),
+/// the same quantity up to rounding.
+public final class DataParallelGradients {
+    public let model: VariationalAutoencoder
+    /// The second core's model: the same layers, its own buffers and gradients; its
+    /// weights are copied from `model` before every step.
+    private let replica: VariationalAutoencoder
+    private let images: [Matrix]
+    private let noise: [Matrix]
+    private let losses: UnsafeMutablePointer<LossBreakdown>
+
+    /// Nil when batches are too small to split. On a single core the halves run one after
+    /// the other, so that a seed gives the same numbers on every machine.
+    public init?(model: VariationalAutoencoder, batchSize: Int) {
+        guard batchSize >= 2 * Self.minimumHalf else { return nil }
+        self.model = model
+        var unused = SeededGenerator(seed: 0)
+        replica = VariationalAutoencoder(model.configuration, generator: &unused)
+        let half = Self.split(batchSize)  // the larger half
+        images = (0..<2).map { _ in Matrix(rows: 0, columns: model.configuration.imageSize, rowCapacity: half) }
+        noise = (0..<2).map { _ in Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: half) }
+        losses = .allocate(capacity: 2)
+        losses.initialize(repeating: LossBreakdown(total: 0, reconstruction: 0, latent: 0, divergence: 0), count: 2)
+    }
+
+    deinit { losses.deallocate() }
+
+    /// Halves smaller than this are not worth a second core.
+    static let minimumHalf = 8
+
+    /// The first half's size: half the batch, in whole blocks of 8 rows.
+    static func split(_ rows: Int) -> Int { (rows / 2 + 7) / 8 * 8 }
+
+    /// Whether a batch of `rows` images is split (a smaller last batch may not be).
+    public func splits(_ rows: Int) -> Bool { rows - Self.split(rows) >= Self.minimumHalf }
+
+    /// The loss of the images at `indices` of `dataset` with `noise` (one row per image),
+    /// leaving the batch's gradient in `model`'s parameters.
+    public func computeGradients(_ dataset: ImageDataset, indices: ArraySlice<Int>, noise batchNoise: Matrix) -> LossBreakdown {
+        let rows = indices.count
+        precondition(splits(rows) && batchNoise.rows == rows, "a batch of \(rows) images is not split")
+        let firstRows = Self.split(rows)
+        copyWeights()
+        replica.latentWarmUp = model.latentWarmUp
+        Parallel.forEachPart(2) { part, _ in
+            let range = part == 0 ? 0..<firstRows : firstRows..<rows
+            let start = indices.startIndex
+            dataset.fill(images[part], with: indices[(start + range.lowerBound)..<(start + range.upperBound)])
+            noise[part].setRows(range.count)
+            let columns = batchNoise.columns
+            noise[part].base.update(from: batchNoise.base + range.lowerBound * columns, count: range.count * columns)
+            losses[part] = (part == 0 ? model : replica).computeGradients(images: images[part], noise: noise[part])
+        }
+        let weights = (Float(firstRows) / Float(rows), Float(rows - firstRows) / Float(rows))
+        combineGradients(weights)
+        func mean(_ value: (LossBreakdown) -> Float) -> Float {
+            weights.0 * value(losses[0]) + weights.1 * value(losses[1])
+        }
+        return LossBreakdown(total: mean(\.total), reconstruction: mean(\.reconstruction),
+                             latent: mean(\.latent), divergence: mean(\.divergence))
+    }
+
+    /// The replica's weights := the model's, each core copying a slice of every parameter.
+    private func copyWeights() {
+        Parallel.forEachPart { part, parts in
+            for (source, target) in zip(model.parameters, replica.parameters) {
+                let slice = Parallel.slice(source.value.count, part: part, of: parts)
+                (target.value.base + slice.lowerBound).update(from: source.value.base + slice.lowerBound, count: slice.count)
+            }
+        }
+    }
+
+    /// The model's gradients := weights.0 · its own + weights.1 · the replica's.
+    private func combineGradients(_ weights: (Float, Float)) {
+        Parallel.forEachPart { part, parts in
+            for (first, second) in zip(model.parameters, replica.parameters) {
+                let slice = Parallel.slice(first.gradient.count, part: part, of: parts)
+                let a = first.gradient.base, b = second.gradient.base
+                for i in slice { a[i] = weights.0 * a[i] + weights.1 * b[i] }
+            }
+        }
+    }
+}
