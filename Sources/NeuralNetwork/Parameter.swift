@@ -6,7 +6,7 @@ import NumericCore
 /// any optimizer. The name is the one written to weight files (`encoder.dense1.kernel`).
 public final class Parameter {
     public var name: String
-    public let value: Matrix
+    public private(set) var value: Matrix
     public let gradient: Matrix
 
     public init(name: String, value: Matrix) {
@@ -16,5 +16,13 @@ public final class Parameter {
     }
 
     /// The shape written to files: a kernel is a matrix, anything else of one row a vector.
+    /// From now on reads and writes `other`'s values, keeping a gradient of its own: a
+    /// second copy of a model that trains the same weights on other images.
+    public func shareValues(with other: Parameter) {
+        precondition(other.value.rows == value.rows && other.value.columns == value.columns,
+                     "\(name) cannot share the values of \(other.name)")
+        value = other.value
+    }
+
     public var shape: [Int] { value.rows == 1 && !name.hasSuffix("kernel") ? [value.columns] : [value.rows, value.columns] }
 }

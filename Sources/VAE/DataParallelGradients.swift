@@ -11,8 +11,8 @@ import NumericCore
 /// the same quantity up to rounding.
 public final class DataParallelGradients {
     public let model: VariationalAutoencoder
-    /// The second core's model: the same layers, its own buffers and gradients; its
-    /// weights are copied from `model` before every step.
+    /// The second core's model: the same layers and the same weight matrices as `model`,
+    /// its own buffers and gradients.
     private let replica: VariationalAutoencoder
     private let images: [Matrix]
     private let noise: [Matrix]
@@ -25,6 +25,7 @@ public final class DataParallelGradients {
         self.model = model
         var unused = SeededGenerator(seed: 0)
         replica = VariationalAutoencoder(model.configuration, generator: &unused)
+        for (copy, original) in zip(replica.parameters, model.parameters) { copy.shareValues(with: original) }
         let half = Self.split(batchSize)  // the larger half
         images = (0..<2).map { _ in Matrix(rows: 0, columns: model.configuration.imageSize, rowCapacity: half) }
         noise = (0..<2).map { _ in Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: half) }
@@ -49,7 +50,6 @@ public final class DataParallelGradients {
         let rows = indices.count
         precondition(splits(rows) && batchNoise.rows == rows, "a batch of \(rows) images is not split")
         let firstRows = Self.split(rows)
-        copyWeights()
         replica.latentWarmUp = model.latentWarmUp
         Parallel.forEachPart(2) { part, _ in
             let range = part == 0 ? 0..<firstRows : firstRows..<rows
@@ -67,16 +67,6 @@ public final class DataParallelGradients {
         }
         return LossBreakdown(total: mean(\.total), reconstruction: mean(\.reconstruction),
                              latent: mean(\.latent), divergence: mean(\.divergence))
-    }
-
-    /// The replica's weights := the model's, each core copying a slice of every parameter.
-    private func copyWeights() {
-        Parallel.forEachPart { part, parts in
-            for (source, target) in zip(model.parameters, replica.parameters) {
-                let slice = Parallel.slice(source.value.count, part: part, of: parts)
-                (target.value.base + slice.lowerBound).update(from: source.value.base + slice.lowerBound, count: slice.count)
-            }
-        }
     }
 
     /// The model's gradients := weights.0 · its own + weights.1 · the replica's.

@@ -156,7 +156,7 @@ import TestSupport
         for (a, b) in zip(split.parameters, whole.parameters) {
             #expect(relativeError(a.gradient.values, b.gradient.values) < 1e-5, "\(a.name)")
         }
-        // A second step starts from the model's current weights, not the replica's.
+        // A change to the model's weights reaches both halves.
         split.parameters[0].value.base[0] += 1
         whole.parameters[0].value.base[0] += 1
         #expect(halves.computeGradients(dataset, indices: indices, noise: noise).total
