@@ -6,12 +6,13 @@ public enum Parallel {
     /// The number of parts `forEachPart` runs at once: 1 inside a part.
     public static var width: Int { Int(vae_parallel_width_here()) }
 
-    /// Calls `body(part, parts)` for every part in `0..<parts` at once, one per core
-    /// (`parts` is `width` by default), and returns when all are done. Parts must not
-    /// write to the same memory. Allocates nothing.
+    /// Calls `body(part, parts)` for every part in `0..<parts` (`width` by default) and
+    /// returns when all are done: at once, one per core, when there are cores enough,
+    /// otherwise one after the other on this thread. Parts must not write to the same
+    /// memory.
     @inline(__always)
     public static func forEachPart(_ parts: Int = width, _ body: (_ part: Int, _ parts: Int) -> Void) {
-        let parts = max(1, min(parts, width))
+        let parts = max(1, parts)
         if parts == 1 { return body(0, 1) }
         withoutActuallyEscaping(body) { body in
             var work = body

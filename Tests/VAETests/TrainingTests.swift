@@ -165,6 +165,33 @@ import TestSupport
         #expect(abs(halves.computeGradients(dataset, indices: indices, noise: noise).total - moved) <= 1e-6 * moved)
     }
 
+    /// Where no second core is free (here: inside a part that already holds the pool),
+    /// the two halves run one after the other, and both are computed.
+    @Test func bothHalvesAreComputedWithoutASecondCore() throws {
+        let folder = try IDXFiles.makeDataset(train: 64, test: 10, side: 28)
+        let dataset = try MNISTFormat.load(.train, from: folder)
+        var generator = SeededGenerator(seed: 5)
+        let whole = VariationalAutoencoder(.book, generator: &generator)
+        var copyGenerator = SeededGenerator(seed: 5)
+        let split = VariationalAutoencoder(.book, generator: &copyGenerator)
+        let noise = Matrix(rows: 64, columns: 10)
+        noise.fillNormal(using: &generator)
+        let images = Matrix(rows: 64, columns: 784)
+        dataset.fill(images, with: 0..<64)
+        let expected = whole.computeGradients(images: images, noise: noise).total
+        let halves = try #require(DataParallelGradients(model: split, batchSize: 64))
+        let total = Matrix(rows: 1, columns: 1)
+        Parallel.forEachPart(2) { part, _ in
+            guard part == 0 else { return }
+            #expect(Parallel.width == 1)
+            total.base[0] = halves.computeGradients(dataset, indices: Array(0..<64)[...], noise: noise).total
+        }
+        #expect(abs(total.base[0] - expected) <= 1e-6 * expected)
+        for (a, b) in zip(split.parameters, whole.parameters) {
+            #expect(relativeError(a.gradient.values, b.gradient.values) < 1e-5, "\(a.name)")
+        }
+    }
+
     @Test func smallBatchesAreNotSplit() throws {
         var generator = SeededGenerator(seed: 4)
         let model = VariationalAutoencoder(.book, generator: &generator)
