@@ -73,7 +73,7 @@ struct Benchmark: ParsableCommand {
             ("training images per second", String(format: "%.0f", Double(training.count) / median)),
             ("GFLOP per epoch (from the model's shapes)", String(format: "%.1f", flops / 1e9)),
             ("achieved GFLOP/s", String(format: "%.1f", flops / median / 1e9)),
-            ("of which in matrix products (median)", BLAS.implementation == .ownKernel
+            ("time in matrix products, summed over the cores (median)", BLAS.implementation == .ownKernel
                 ? String(format: "%.3f s (%.0f GFLOP/s)", productMedian, flops / productMedian / 1e9) : "–"),
             ("the same products alone, per epoch (\(BLAS.implementation.rawValue))", String(format: "%.3f s (%.0f GFLOP/s)", floor, flops / floor / 1e9)),
             ("the same products alone in OpenBLAS sgemm", String(format: "%.3f s (%.0f GFLOP/s)", openBLASFloor, flops / openBLASFloor / 1e9)),
