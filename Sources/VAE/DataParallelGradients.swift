@@ -46,7 +46,44 @@ public final class DataParallelGradients {
 
     /// The loss of the images at `indices` of `dataset` with `noise` (one row per image),
     /// leaving the batch's gradient in `model`'s parameters.
-    public func computeGradients(_ dataset: ImageDataset, indices: ArraySlice<Int>, noise batchNoise: Matrix) -> LossBreakdown {
+    public func computeGradients(_ dataset: ImageDataset, indices: ArraySlice<Int>, noise: Matrix) -> LossBreakdown {
+        let rows = indices.count
+        let firstRows = onHalves(dataset, indices: indices, noise: noise) { model, images, noise in
+            model.computeGradients(images: images, noise: noise)
+        }
+        let weights = (Float(firstRows) / Float(rows), Float(rows - firstRows) / Float(rows))
+        combineGradients(weights)
+        func mean(_ value: (LossBreakdown) -> Float) -> Float {
+            weights.0 * value(losses[0]) + weights.1 * value(losses[1])
+        }
+        return LossBreakdown(total: mean(\.total), reconstruction: mean(\.reconstruction),
+                             latent: mean(\.latent), divergence: mean(\.divergence))
+    }
+
+    /// `model.averageLoss(on:batchSize:generator:)` (the same batches and noise), each
+    /// batch's halves on the two cores: the trainer's validation.
+    public func averageLoss(on dataset: ImageDataset, batchSize: Int, generator: inout SeededGenerator) -> LossBreakdown {
+        let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        return model.averageLoss(over: dataset.count, batchSize: batchSize, generator: &generator) { range, noise, average in
+            guard splits(range.count) else {
+                dataset.fill(batch, with: range)
+                return average.add(model.loss(images: batch, noise: noise), images: range.count)
+            }
+            let firstRows = onHalves(dataset, indices: range, noise: noise) { model, images, noise in
+                model.loss(images: images, noise: noise)
+            }
+            average.add(losses[0], images: firstRows)
+            average.add(losses[1], images: range.count - firstRows)
+        }
+    }
+
+    /// Runs `body` on the two halves of a batch at once, the first on `model`, the second
+    /// on the replica, each with its images and rows of `noise`; leaves their losses in
+    /// `losses` and returns the first half's size.
+    private func onHalves<Indices: RandomAccessCollection<Int>>(
+        _ dataset: ImageDataset, indices: Indices, noise batchNoise: Matrix,
+        _ body: (VariationalAutoencoder, Matrix, Matrix) -> LossBreakdown
+    ) -> Int where Indices.Index == Int {
         let rows = indices.count
         precondition(splits(rows) && batchNoise.rows == rows, "a batch of \(rows) images is not split")
         let firstRows = Self.split(rows)
@@ -58,15 +95,9 @@ public final class DataParallelGradients {
             noise[part].setRows(range.count)
             let columns = batchNoise.columns
             noise[part].base.update(from: batchNoise.base + range.lowerBound * columns, count: range.count * columns)
-            losses[part] = (part == 0 ? model : replica).computeGradients(images: images[part], noise: noise[part])
+            losses[part] = body(part == 0 ? model : replica, images[part], noise[part])
         }
-        let weights = (Float(firstRows) / Float(rows), Float(rows - firstRows) / Float(rows))
-        combineGradients(weights)
-        func mean(_ value: (LossBreakdown) -> Float) -> Float {
-            weights.0 * value(losses[0]) + weights.1 * value(losses[1])
-        }
-        return LossBreakdown(total: mean(\.total), reconstruction: mean(\.reconstruction),
-                             latent: mean(\.latent), divergence: mean(\.divergence))
+        return firstRows
     }
 
     /// The model's gradients := weights.0 · its own + weights.1 · the replica's.

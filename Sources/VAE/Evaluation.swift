@@ -29,14 +29,23 @@ extension VariationalAutoencoder {
     /// `evaluate` and `val_loss` sample too), in batches of `batchSize`.
     public func averageLoss(on dataset: ImageDataset, batchSize: Int, generator: inout SeededGenerator) -> LossBreakdown {
         let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        return averageLoss(over: dataset.count, batchSize: batchSize, generator: &generator) { range, noise, average in
+            dataset.fill(batch, with: range)
+            average.add(loss(images: batch, noise: noise), images: range.count)
+        }
+    }
+
+    /// Batches of `batchSize` over `0..<count`, each with its noise drawn in turn from
+    /// `generator`; `addBatch` adds the loss of the images in the range to the average.
+    func averageLoss(over count: Int, batchSize: Int, generator: inout SeededGenerator,
+                     _ addBatch: (Range<Int>, Matrix, inout LossAverage) -> Void) -> LossBreakdown {
         let noise = Matrix(rows: 0, columns: configuration.codingSize, rowCapacity: batchSize)
         var average = LossAverage()
-        for start in stride(from: 0, to: dataset.count, by: batchSize) {
-            let range = start..<min(start + batchSize, dataset.count)
-            dataset.fill(batch, with: range)
+        for start in stride(from: 0, to: count, by: batchSize) {
+            let range = start..<min(start + batchSize, count)
             noise.setRows(range.count)
             configuration.noise.fill(noise, using: &generator)
-            average.add(loss(images: batch, noise: noise), images: range.count)
+            addBatch(range, noise, &average)
         }
         return average.mean
     }

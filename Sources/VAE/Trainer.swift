@@ -168,7 +168,8 @@ public final class Trainer {
         }
         model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: steps, steps: steps)
         let validationLoss = validation.map {
-            model.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
+            dataParallel?.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
+                ?? model.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
         }
         let record = EpochRecord(epoch: epoch, loss: average.mean, validation: validationLoss,
                                  seconds: earlierSeconds + Date().timeIntervalSince(start))

@@ -198,3 +198,20 @@ import TestSupport
         #expect(!halves.splits(15) && halves.splits(16) && halves.splits(32))
     }
 }
+
+extension DataParallelGradientsTests {
+    /// The trainer's validation by halves gives the model's own average loss, to rounding,
+    /// with the same batches and noise (a last batch of 7 images is not split).
+    @Test func validationByHalvesGivesTheModelsAverageLoss() throws {
+        let dataset = try MNISTFormat.load(.train, from: try IDXFiles.makeDataset(train: 263, test: 10, side: 28))
+        var generator = SeededGenerator(seed: 6)
+        let model = VariationalAutoencoder(.book, generator: &generator)
+        let halves = try #require(DataParallelGradients(model: model, batchSize: 128))
+        var first = SeededGenerator(seed: 7), second = SeededGenerator(seed: 7)
+        let expected = model.averageLoss(on: dataset, batchSize: 128, generator: &first)
+        let loss = halves.averageLoss(on: dataset, batchSize: 128, generator: &second)
+        #expect(first == second)
+        #expect(abs(loss.total - expected.total) <= 1e-6 * expected.total)
+        #expect(abs(loss.divergence - expected.divergence) <= 1e-5 * expected.divergence)
+    }
+}
