@@ -129,7 +129,11 @@ void vae_parallel_for(int parts, void (*work)(void *context, int part, int parts
     int expected = 0;
     if (parts <= 1 || vae_parallel_width() < parts ||
         !atomic_compare_exchange_strong(&busy, &expected, 1)) {
+        // One after the other on this thread, which counts as inside a part meanwhile.
+        int was_inside = inside_part;
+        inside_part = 1;
         for (int part = 0; part < parts; part++) work(context, part, parts);
+        inside_part = was_inside;
         return;
     }
     task = (task_t){.work = work, .context = context, .parts = parts, .control = floating_point_mode()};

@@ -17,18 +17,20 @@ void vae_matrix_product(int m, int n, int k,
 /// this process, for benchmarks that split a step's time into products and the rest.
 void vae_matrix_product_totals(double *seconds, double *multiply_adds);
 
-/// Runs `work(context, part, parts)` for every part in 0..<parts, the parts at once on
-/// the pool's threads (the caller runs part 0), and returns when all are done. `parts`
-/// is `vae_parallel_width()` at most. A call made while another is running (from a
-/// second thread) runs every part on the calling thread.
+/// Runs `work(context, part, parts)` for every part in 0..<parts and returns when all are
+/// done: at once on the pool's threads (the caller runs part 0) when `parts` is at most
+/// `vae_parallel_width()` and the pool is free; otherwise (a call from a second thread
+/// while the pool works, or more parts than threads) one after the other on the calling
+/// thread.
 void vae_parallel_for(int parts, void (*work)(void *context, int part, int parts), void *context);
 
 /// The number of threads `vae_parallel_for` can use: the processors this process may
 /// run on, at most 8.
 int vae_parallel_width(void);
 
-/// 1 on a thread that is running a part of a `vae_parallel_for` (a nested split would
-/// run its parts one after the other), `vae_parallel_width()` elsewhere.
+/// 1 on a thread that is running a part of a `vae_parallel_for`, on the pool or one
+/// after the other on the caller's thread (a nested split would run its parts one after
+/// the other), `vae_parallel_width()` elsewhere.
 int vae_parallel_width_here(void);
 
 /// Treats subnormal floats as zero in this thread's arithmetic (flush-to-zero and
