@@ -1,7 +1,8 @@
 import CKernels
 
-/// Work split between the cores on the threads that compute matrix products, which stay
-/// awake between the products of a training step, so a split costs about a microsecond.
+/// Work split between the cores on the threads that compute matrix products. They spin
+/// for a couple of milliseconds after each task before they sleep, so a split made within
+/// a training step finds them awake.
 public enum Parallel {
     /// The number of parts `forEachPart` runs at once: 1 inside a part.
     public static var width: Int { Int(vae_parallel_width_here()) }
