@@ -51,8 +51,12 @@ public enum BLAS {
         return .ownKernel
     }()
 
-    /// The wall-clock time and multiply-adds of every product the own kernel has made in
-    /// this process (zero with OpenBLAS).
+    /// Whether the own kernel counts the time and multiply-adds of its products (off
+    /// unless a benchmark turns it on).
+    public static func countProducts(_ on: Bool) { vae_matrix_product_count(on ? 1 : 0) }
+
+    /// The time (summed over the cores) and multiply-adds of the products the own kernel
+    /// made while counting was on (zero with OpenBLAS).
     public static var totals: (seconds: Double, multiplyAdds: Double) {
         var seconds = 0.0, multiplyAdds = 0.0
         vae_matrix_product_totals(&seconds, &multiplyAdds)

@@ -88,11 +88,13 @@ public final class ReconstructionLoss {
         // Rows are computed on every core; their terms are then added in row order, so the
         // total does not depend on the number of cores.
         let terms = rowTerms.withRows(rows)
+        // The Gaussian's 1/σ² and per-image constant, once for the batch.
         let s = logScale?.value.base[0] ?? 0
+        let gaussian = (precision: expf(-2 * s), constant: Float(imageSize) * (0.5 * logf(2 * Float.pi) + s))
         Parallel.forEachRowSlice(rows: rows, columns: imageSize) { slice in
             for r in slice {
                 let (loss, scaleTerm) = rowLoss(output.base + r * imageSize, target.base + r * imageSize,
-                                                gradient: gradient.map { $0.base + r * imageSize }, rows: rows, logScale: s)
+                                                gradient: gradient.map { $0.base + r * imageSize }, rows: rows, gaussian: gaussian)
                 terms.base[2 * r] = loss
                 terms.base[2 * r + 1] = scaleTerm
             }
@@ -110,7 +112,8 @@ public final class ReconstructionLoss {
     /// One image's loss (and, for the Gaussian, its term of the scale's gradient), writing
     /// the image's gradient of the batch mean when asked.
     private func rowLoss(_ y: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Float>,
-                         gradient g: UnsafeMutablePointer<Float>?, rows: Int, logScale s: Float) -> (Float, Float) {
+                         gradient g: UnsafeMutablePointer<Float>?, rows: Int,
+                         gaussian: (precision: Float, constant: Float)) -> (Float, Float) {
         switch likelihood {
         case .mse:
             if let g {
@@ -127,8 +130,7 @@ public final class ReconstructionLoss {
             return (negativeLogLikelihood(output: y, target: x), 0)
         case .gaussian:
             // −log N(x; μ, σ²) = ½ log 2π + log σ + (x − μ)² / 2σ², summed over pixels.
-            let precision = expf(-2 * s)
-            let constant = Float(imageSize) * (0.5 * logf(2 * Float.pi) + s)
+            let (precision, constant) = gaussian
             if let g {
                 let scale = precision / Float(rows)
                 for i in 0..<imageSize { g[i] = scale * (y[i] - x[i]) }

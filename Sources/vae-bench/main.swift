@@ -28,6 +28,7 @@ struct Benchmark: ParsableCommand {
         var firstStep: Double?
         var seconds: [Double] = []
         var productSeconds: [Double] = []
+        BLAS.countProducts(true)
         for _ in 0..<epochs {
             let before = BLAS.totals.seconds
             let record = try trainer.trainEpoch(progress: { _ in
@@ -36,6 +37,7 @@ struct Benchmark: ParsableCommand {
             seconds.append(record.seconds)
             productSeconds.append(BLAS.totals.seconds - before)
         }
+        BLAS.countProducts(false)
         let steadyProducts = Array(productSeconds.dropFirst()).sorted()
         let productMedian = steadyProducts.isEmpty ? productSeconds[0] : steadyProducts[steadyProducts.count / 2]
         let steady = Array(seconds.dropFirst()).sorted()

@@ -13,8 +13,11 @@ void vae_matrix_product(int m, int n, int k,
                         const float *b, int transpose_b,
                         float *c, float alpha, float beta);
 
-/// The wall-clock seconds and multiply-adds of every `vae_matrix_product` call so far in
-/// this process, for benchmarks that split a step's time into products and the rest.
+/// Starts (1) or stops (0) counting the time and multiply-adds of `vae_matrix_product`
+/// calls, for benchmarks that split a step's time into products and the rest. Off by default.
+void vae_matrix_product_count(int on);
+
+/// The wall-clock seconds (summed over threads) and multiply-adds counted so far.
 void vae_matrix_product_totals(double *seconds, double *multiply_adds);
 
 /// Runs `work(context, part, parts)` for every part in 0..<parts and returns when all are
