@@ -4,8 +4,13 @@ import Foundation
 ///
 /// Swift's `SystemRandomNumberGenerator` cannot be seeded; this one can, and its state
 /// is four integers that a checkpoint can store.
-public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendable {
-    public private(set) var state: [UInt64]
+public struct SeededGenerator: RandomNumberGenerator, Equatable, Sendable {
+    // Four words in stored properties rather than an array: `next()` runs for every
+    // random number and then needs no bounds checks or uniqueness tests.
+    private var s0, s1, s2, s3: UInt64
+
+    /// The four words of the state, as checkpoints store them.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
 
     public init(seed: UInt64) {
         // SplitMix64 spreads the seed over the four words, as the xoshiro authors advise.
@@ -17,18 +22,18 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        state = [splitMix(), splitMix(), splitMix(), splitMix()]
+        (s0, s1, s2, s3) = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
     public mutating func next() -> UInt64 {
-        let result = rotate(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = rotate(state[3], 45)
+        let result = rotate(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotate(s3, 45)
         return result
     }
 
@@ -37,6 +42,25 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
     public mutating func fork() -> SeededGenerator { SeededGenerator(seed: next()) }
 
     private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+extension SeededGenerator: Codable {
+    private enum CodingKeys: String, CodingKey { case state }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try container.decode([UInt64].self, forKey: .state)
+        guard words.count == 4 else {
+            throw DecodingError.dataCorruptedError(forKey: .state, in: container,
+                                                   debugDescription: "a generator state is 4 words, not \(words.count)")
+        }
+        (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+    }
 }
 
 extension RandomNumberGenerator {

@@ -35,7 +35,16 @@ public final class Nadam: Optimizer {
         beta1 * (1 - 0.5 * powf(0.96, Float(t)))
     }
 
-    public func step() {
+    public func step() { update(halves: nil) }
+
+    /// The halves are combined inside the update's own pass over the weights, with the
+    /// same roundings as `GradientHalves.combine`, so both ways give the same bits.
+    public func step(combining halves: GradientHalves) {
+        precondition(halves.second.count == parameters.count, "\(halves.second.count) gradients for \(parameters.count) parameters")
+        update(halves: halves)
+    }
+
+    private func update(halves: GradientHalves?) {
         let t = iterations + 1
         let momentumNow = momentum(atStep: t)
         let momentumNext = momentum(atStep: t + 1)
@@ -52,10 +61,12 @@ public final class Nadam: Optimizer {
             for (index, parameter) in parameters.enumerated() {
                 let range = Parallel.slice(parameter.value.count, part: part, of: parts)
                 let start = range.lowerBound
-                vae_nadam_update(parameter.value.base + start, parameter.gradient.base + start,
-                                 moments.first[index].base + start, moments.second[index].base + start,
-                                 range.count, oneMinusBeta1, oneMinusBeta2, momentumWeight, gradientWeight,
-                                 secondCorrection, rate, epsilon)
+                vae_nadam_update_halves(parameter.value.base + start, parameter.gradient.base + start,
+                                        halves.map { UnsafePointer($0.second[index].base + start) }, halves?.shares.first ?? 1,
+                                        halves?.shares.second ?? 0,
+                                        moments.first[index].base + start, moments.second[index].base + start,
+                                        range.count, oneMinusBeta1, oneMinusBeta2, momentumWeight, gradientWeight,
+                                        secondCorrection, rate, epsilon)
             }
         }
         iterations = t

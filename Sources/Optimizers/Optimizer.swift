@@ -12,8 +12,19 @@ public protocol Optimizer: AnyObject {
     /// Steps taken so far.
     var iterations: Int { get }
     func step()
+    /// One step with a gradient computed in halves (see `GradientHalves`).
+    func step(combining halves: GradientHalves)
     var state: [String: SafeTensors.Tensor] { get }
     func restore(_ state: [String: SafeTensors.Tensor]) throws
+}
+
+extension Optimizer {
+    /// Combines the halves into the parameters' gradients, then steps: for optimizers
+    /// without a pass of their own over both halves.
+    public func step(combining halves: GradientHalves) {
+        halves.combine(into: parameters)
+        step()
+    }
 }
 
 /// The optimizers `vae train --optimizer` offers.

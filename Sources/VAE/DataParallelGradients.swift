@@ -1,4 +1,5 @@
 import Datasets
+import Optimizers
 import NumericCore
 
 /// A batch's gradient computed as two halves at once, one per core.
@@ -8,7 +9,8 @@ import NumericCore
 /// runs the whole forward and backward pass of its own half of the batch, on its own copy
 /// of the model, and the halves meet once: the batch's gradient is the images-weighted
 /// mean of the two halves' gradients (each of which is already a mean over its images),
-/// the same quantity up to rounding.
+/// the same quantity up to rounding. The optimizer combines them in its own pass
+/// (`Optimizer.step(combining:)`).
 public final class DataParallelGradients {
     public let model: VariationalAutoencoder
     /// The second core's model: the same layers and the same weight matrices as `model`,
@@ -17,6 +19,9 @@ public final class DataParallelGradients {
     private let images: [Matrix]
     private let noise: [Matrix]
     private let losses: UnsafeMutablePointer<LossBreakdown>
+    /// The last batch's gradient: the first half's in `model`'s parameters, the second's
+    /// in the replica's.
+    public private(set) var gradientHalves: GradientHalves
 
     /// Nil when batches are too small to split. On a single core the halves run one after
     /// the other, so that a seed gives the same numbers on every machine.
@@ -31,6 +36,7 @@ public final class DataParallelGradients {
         noise = (0..<2).map { _ in Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: half) }
         losses = .allocate(capacity: 2)
         losses.initialize(repeating: LossBreakdown(total: 0, reconstruction: 0, latent: 0, divergence: 0), count: 2)
+        gradientHalves = GradientHalves(second: replica.parameters.map(\.gradient), shares: (1, 0))
     }
 
     deinit { losses.deallocate() }
@@ -45,14 +51,15 @@ public final class DataParallelGradients {
     public func splits(_ rows: Int) -> Bool { rows - Self.split(rows) >= Self.minimumHalf }
 
     /// The loss of the images at `indices` of `dataset` with `noise` (one row per image),
-    /// leaving the batch's gradient in `model`'s parameters.
+    /// leaving the batch's gradient in `gradientHalves` (`combineGradients()` writes it into
+    /// `model`'s parameters).
     public func computeGradients(_ dataset: ImageDataset, indices: ArraySlice<Int>, noise: Matrix) -> LossBreakdown {
         let rows = indices.count
         let firstRows = onHalves(dataset, indices: indices, noise: noise) { model, images, noise in
             model.computeGradients(images: images, noise: noise)
         }
         let weights = (Float(firstRows) / Float(rows), Float(rows - firstRows) / Float(rows))
-        combineGradients(weights)
+        gradientHalves = GradientHalves(second: gradientHalves.second, shares: weights)
         func mean(_ value: (LossBreakdown) -> Float) -> Float {
             weights.0 * value(losses[0]) + weights.1 * value(losses[1])
         }
@@ -100,14 +107,8 @@ public final class DataParallelGradients {
         return firstRows
     }
 
-    /// The model's gradients := weights.0 · its own + weights.1 · the replica's.
-    private func combineGradients(_ weights: (Float, Float)) {
-        Parallel.forEachPart { part, parts in
-            for (first, second) in zip(model.parameters, replica.parameters) {
-                let slice = Parallel.slice(first.gradient.count, part: part, of: parts)
-                let a = first.gradient.base, b = second.gradient.base
-                for i in slice { a[i] = weights.0 * a[i] + weights.1 * b[i] }
-            }
-        }
+    /// Writes the last batch's gradient into `model`'s parameters.
+    public func combineGradients() {
+        gradientHalves.combine(into: model.parameters)
     }
 }

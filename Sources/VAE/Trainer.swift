@@ -49,7 +49,6 @@ public struct TrainerState: Codable, Equatable, Sendable {
 extension TrainerState {
     /// What makes this state unusable for a trainer of this size, if anything.
     func problem(trainingImages: Int, stepsPerEpoch: Int) -> String? {
-        if generator.state.count != 4 || validationGenerator.state.count != 4 { return "a generator state is not 4 words" }
         if let epoch = epochInProgress {
             if epoch.stepsDone <= 0 || epoch.stepsDone >= stepsPerEpoch { return "\(epoch.stepsDone) steps done of \(stepsPerEpoch)" }
             if epoch.order.count != trainingImages || Set(epoch.order) != Set(0..<trainingImages) {
@@ -149,14 +148,16 @@ public final class Trainer {
             model.configuration.noise.fill(noise, using: &generator)
             model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: step, steps: steps)
             let loss: LossBreakdown
+            var halves: GradientHalves?
             if let dataParallel, dataParallel.splits(range.count) {
                 loss = dataParallel.computeGradients(training, indices: order[range], noise: noise)
+                halves = dataParallel.gradientHalves
             } else {
                 training.fill(batch, with: order[range])
                 loss = model.computeGradients(images: batch, noise: noise)
             }
             guard loss.total.isFinite else { throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: loss.total) }
-            optimizer.step()
+            if let halves { optimizer.step(combining: halves) } else { optimizer.step() }
             average.add(loss, images: range.count)
             progress?(StepProgress(epoch: epoch, epochs: options.epochs, step: step + 1, steps: steps,
                                    loss: average.mean.total, elapsed: Date().timeIntervalSince(start)))

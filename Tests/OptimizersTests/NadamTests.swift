@@ -67,6 +67,42 @@ import CKernels
         #expect(a.value.values == b.value.values)
     }
 
+    /// Two cores' halves of a gradient, combined in the update's own pass, give the bits
+    /// of combining them first and stepping on the result; for every optimizer.
+    @Test(arguments: OptimizerKind.allCases)
+    func steppingOnHalvesGivesTheCombinedGradientsBits(kind: OptimizerKind) {
+        let sizes = [(3, 37), (1, 1_013)]
+        func model() -> [Parameter] {
+            sizes.enumerated().map { index, size in
+                Parameter(name: "p\(index)", value: randomMatrix(size.0, size.1, seed: UInt64(10 + index)))
+            }
+        }
+        let fused = model(), combined = model()
+        let fusedOptimizer = kind.make(for: fused, learningRate: 0.01)
+        let combinedOptimizer = kind.make(for: combined, learningRate: 0.01)
+        for step in 0..<3 {
+            let seconds = sizes.enumerated().map { index, size in randomMatrix(size.0, size.1, seed: UInt64(20 + 3 * step + index)) }
+            for (index, (a, b)) in zip(fused, combined).enumerated() {
+                let first = randomMatrix(sizes[index].0, sizes[index].1, seed: UInt64(40 + 3 * step + index))
+                a.gradient.copy(from: first)
+                b.gradient.copy(from: first)
+            }
+            let halves = GradientHalves(second: seconds, shares: (64 / 100, 36 / 100))
+            fusedOptimizer.step(combining: halves)
+            halves.combine(into: combined)
+            combinedOptimizer.step()
+        }
+        for (a, b) in zip(fused, combined) {
+            #expect(a.value.values.map(\.bitPattern) == b.value.values.map(\.bitPattern), "\(kind) \(a.name)")
+        }
+        // and the combination is the images-weighted mean
+        let halves = GradientHalves(second: [Matrix(rows: 1, columns: 2, values: [3, 5])], shares: (0.25, 0.75))
+        let parameter = Parameter(name: "p", value: Matrix(rows: 1, columns: 2))
+        parameter.gradient.assign([1, 1])
+        halves.combine(into: [parameter])
+        #expect(parameter.gradient.values == [2.5, 4])
+    }
+
     @Test func adamAndGradientDescentReduceAQuadratic() {
         for kind in OptimizerKind.allCases {
             let w = parameter([3, -2])

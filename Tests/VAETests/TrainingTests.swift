@@ -162,6 +162,7 @@ import TestSupport
         let halves = try #require(DataParallelGradients(model: split, batchSize: 128))
         #expect(halves.splits(rows))
         let loss = halves.computeGradients(dataset, indices: indices, noise: noise)
+        halves.combineGradients()
 
         #expect(abs(loss.total - expected.total) <= 1e-6 * expected.total)
         #expect(abs(loss.divergence - expected.divergence) <= 1e-5 * expected.divergence)
@@ -185,6 +186,7 @@ import TestSupport
             guard part == 0 else { return }
             #expect(Parallel.width == 1)
             total.base[0] = halves.computeGradients(dataset, indices: indices, noise: noise).total
+            halves.combineGradients()
         }
         #expect(abs(total.base[0] - expected.total) <= 1e-6 * expected.total)
         expectSameGradients(split, whole)

@@ -49,4 +49,13 @@ void vae_nadam_update(float *weights, const float *gradients, float *first_momen
                       long count, float one_minus_beta1, float one_minus_beta2, float momentum_weight,
                       float gradient_weight, float second_correction, float rate, float epsilon);
 
+/// The same step for a gradient computed in two halves (two cores' parts of a batch):
+/// g = share · gradients + other_share · other_gradients, each product rounded to float
+/// and then added, as a separate pass combining them would. `other_gradients` may be NULL
+/// (then `gradients` is g).
+void vae_nadam_update_halves(float *weights, const float *gradients, const float *other_gradients, float share,
+                             float other_share, float *first_moments, float *second_moments, long count,
+                             float one_minus_beta1, float one_minus_beta2, float momentum_weight,
+                             float gradient_weight, float second_correction, float rate, float epsilon);
+
 #endif
