@@ -30,7 +30,7 @@ typedef struct {
     float alpha, beta;
 } product_t;
 
-enum { ROWS = 8, VECTOR = 16, MAXIMUM_VECTORS = 3, PANEL = VECTOR * MAXIMUM_VECTORS, DEPTH = 192 };
+enum { ROWS = 8, VECTOR = 16, MAXIMUM_VECTORS = 3, PANEL = VECTOR * MAXIMUM_VECTORS, DEPTH = 192, PREFETCH_ROWS = 8 };
 
 // c[rows × 16·vectors] block at (i0, j0); the last vector's lanes beyond the matrix are
 // masked off. Inlined with constant `rows` and `vectors`, the accumulators live in registers.
@@ -136,6 +136,11 @@ static AVX512 void pack_rows(const float *b, long leading, int p0, int p1, int j
     for (int p = p0; p < p1; p++) {
         const float *source = b + (long)p * leading + j0;
         float *row = destination + (long)(p - p0) * stride;
+        // b is often far from this core (the other core's optimizer wrote it): asking
+        // for rows ahead overlaps their misses.
+        if (p + PREFETCH_ROWS < p1)
+            for (int v = 0; v <= vectors; v++)
+                _mm_prefetch((const char *)(source + PREFETCH_ROWS * leading + VECTOR * v), _MM_HINT_T0);
         for (int v = 0; v < vectors; v++) {
             __mmask16 mask = v == vectors - 1 ? last : (__mmask16)0xFFFF;
             _mm512_storeu_ps(row + VECTOR * v, _mm512_maskz_loadu_ps(mask, source + VECTOR * v));
@@ -150,6 +155,8 @@ static AVX512 void pack_transposed(const float *b, long leading, int p0, int p1,
     int p = p0;
     for (; p + 8 <= p1; p += 8) {
         int j = 0;
+        if (p + 16 <= p1)
+            for (int q = 0; q < width; q++) _mm_prefetch((const char *)(b + (long)(j0 + q) * leading + p + 8), _MM_HINT_T0);
         for (; j + 8 <= width; j += 8)
             transpose8(b + (long)(j0 + j) * leading + p, leading, destination + (long)(p - p0) * stride + j, stride);
         for (; j < width; j++)

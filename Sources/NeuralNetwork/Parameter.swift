@@ -15,7 +15,6 @@ public final class Parameter {
         self.gradient = Matrix(rows: value.rows, columns: value.columns)
     }
 
-    /// The shape written to files: a kernel is a matrix, anything else of one row a vector.
     /// From now on reads and writes `other`'s values, keeping a gradient of its own: a
     /// second copy of a model that trains the same weights on other images.
     public func shareValues(with other: Parameter) {
@@ -24,5 +23,6 @@ public final class Parameter {
         value = other.value
     }
 
+    /// The shape written to files: a kernel is a matrix, anything else of one row a vector.
     public var shape: [Int] { value.rows == 1 && !name.hasSuffix("kernel") ? [value.columns] : [value.rows, value.columns] }
 }
