@@ -18,9 +18,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
-        // Processor-level kernels: matrix products for AVX-512 processors and the Nadam
-        // update, split between the cores by a small pool of threads; subnormals flushed
-        // to zero. Optimised in debug builds too (the tests train small models through it);
+        // Processor-level kernels: matrix products for AVX-512 processors, the Nadam
+        // update and pixel scaling, split between the cores by a small pool of threads;
+        // subnormals flushed to zero. Optimised in debug builds too (the tests train small models through it);
         // no contraction into fused multiply-adds, so every vector width gives the same bits.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-ffp-contract=off"])]),
         // Numeric core: matrices over BLAS, random numbers, tensor files.
@@ -30,7 +30,7 @@ let package = Package(
         // Gradient-descent optimizers (Keras's Nadam and friends).
         .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork", "CKernels"]),
         // Datasets: IDX files (MNIST family), folders of PNG/JPEG/BMP/GIF pictures, batching.
-        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", "CStb"]),
+        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", "CStb", "CKernels"]),
         // The variational autoencoder: model, losses, training, run folders.
         .target(name: "VAE", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
         // Measures of generated images: a classifier's features and predictions, Fréchet

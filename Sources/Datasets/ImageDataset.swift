@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import NumericCore
 
@@ -83,9 +84,7 @@ public struct ImageDataset: Sendable {
                 for row in slice {
                     let image = index(row)
                     precondition(image >= 0 && image < count, "image \(image) of \(count)")
-                    let source = bytes.baseAddress! + (first + image) * size
-                    let target = batch.base + row * size
-                    for i in 0..<size { target[i] = Float(source[i]) / 255 }
+                    vae_scale_pixels(bytes.baseAddress! + (first + image) * size, batch.base + row * size, size)
                 }
             }
         }

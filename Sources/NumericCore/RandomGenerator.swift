@@ -41,7 +41,7 @@ public struct SeededGenerator: RandomNumberGenerator, Equatable, Sendable {
     /// from this one's next output so that one seed still fixes everything.
     public mutating func fork() -> SeededGenerator { SeededGenerator(seed: next()) }
 
-    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inline(__always) private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
 extension SeededGenerator: Codable {

@@ -89,4 +89,15 @@ import TestSupport
         #expect(second.count == 1 && second.label(0) == 4)
         #expect(dataset.prefix(1).count == 1 && dataset.prefix(nil).count == 2 && dataset.prefix(9).count == 2)
     }
+
+    /// Every byte becomes exactly Float(byte) / 255, the value the book's NumPy code gives,
+    /// in the vectorised loop and its tail alike (images of 37 pixels: 2 vectors and 5).
+    @Test func everyByteScalesToItsExactQuotient() {
+        let scrambled: [UInt8] = (0..<(7 * 37)).map { (index: Int) -> UInt8 in UInt8((index * 97 + 11) % 256) }
+        let pixels: [UInt8] = scrambled + (0...255).map { UInt8($0) } + [255, 0, 7]
+        let dataset = ImageDataset(pixels: pixels, labels: nil, height: 1, width: 37)
+        let batch = dataset.matrix(0..<dataset.count)
+        let expected: [UInt32] = pixels.map { (Float($0) / 255).bitPattern }
+        #expect(batch.values.map(\.bitPattern) == expected)
+    }
 }

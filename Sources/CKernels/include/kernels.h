@@ -41,6 +41,9 @@ int vae_parallel_width_here(void);
 /// shrink during training and cost a hundred cycles each on x86. Returns 1 when set.
 int vae_flush_subnormals_to_zero(void);
 
+/// floats[i] = bytes[i] / 255 (single precision, correctly rounded) for i in 0..<count.
+void vae_scale_pixels(const unsigned char *bytes, float *floats, long count);
+
 /// One Nadam step over `count` weights, elementwise, in the order of operations Keras uses:
 ///   m += (g − m)(1 − β₁);  v += (g² − v)(1 − β₂)
 ///   w −= rate · (momentum_weight · m + gradient_weight · g) / (√(v / second_correction) + ε)
