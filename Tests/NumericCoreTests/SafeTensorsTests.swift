@@ -1,13 +1,10 @@
 import Foundation
 import NumericCore
 import Testing
+import TestSupport
 
 @Suite struct SafeTensorsTests {
-    let directory: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let directory = TemporaryFolders.make("safetensors")
 
     @Test func writesAndReadsBack() throws {
         let tensors = [
@@ -68,8 +65,7 @@ import Testing
 
 @Suite struct AtomicFileTests {
     @Test func replacesTheFileAndLeavesNoTemporary() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TemporaryFolders.make("atomic")
         let url = directory.appendingPathComponent("a.txt")
         try AtomicFile.write("first", to: url)
         try AtomicFile.write("second", to: url)

@@ -25,11 +25,7 @@ public enum IDXFiles {
     }
 
     /// A new temporary folder.
-    public static func temporaryFolder(_ name: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    public static func temporaryFolder(_ name: String) -> URL { TemporaryFolders.make(name) }
 
     /// A folder with a small MNIST-like dataset: `train` and `test` images of `side`×`side`
     /// pixels, gzip-compressed. Each image is a bright square whose place and size follow

@@ -62,7 +62,7 @@ import Visualization
             Issue.record("CI is set but no chromium is installed: `make test` installs it, or `apt-get install chromium`")
             return
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("browser-\(UUID().uuidString)")
+        let folder = TemporaryFolders.make("browser")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.page().write(in: folder, markdown: nil)
         let shot = try HeadlessBrowser.screenshot(of: folder.appendingPathComponent("index.html"), width: 1200, height: 1600,

@@ -1,6 +1,7 @@
 import Foundation
 import NumericCore
 import Testing
+import TestSupport
 import Visualization
 
 @Suite struct HTMLReportTests {
@@ -97,7 +98,7 @@ import Visualization
     }
 
     @Test func writesThePageTheMarkdownAndTheFigures() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("html-report-\(UUID().uuidString)")
+        let folder = TemporaryFolders.make("html-report")
         defer { try? FileManager.default.removeItem(at: folder) }
         let report = try Self.report()
         try report.write(in: folder)
