@@ -51,8 +51,8 @@ public final class DataParallelGradients {
     public func splits(_ rows: Int) -> Bool { rows - Self.split(rows) >= Self.minimumHalf }
 
     /// The loss of the images at `indices` of `dataset` with `noise` (one row per image),
-    /// leaving the batch's gradient in `gradientHalves` (`combineGradients()` writes it into
-    /// `model`'s parameters).
+    /// leaving the batch's gradient in `gradientHalves`: `model`'s parameters then hold only
+    /// the first half's. Step with `step(_:)`, or call `combineGradients()` first.
     public func computeGradients(_ dataset: ImageDataset, indices: ArraySlice<Int>, noise: Matrix) -> LossBreakdown {
         let rows = indices.count
         let firstRows = onHalves(dataset, indices: indices, noise: noise) { model, images, noise in
@@ -105,6 +105,11 @@ public final class DataParallelGradients {
             losses[part] = body(part == 0 ? model : replica, images[part], noise[part])
         }
         return firstRows
+    }
+
+    /// One step of `optimizer` (made for `model`'s parameters) on the last batch's gradient.
+    public func step(_ optimizer: any Optimizer) {
+        optimizer.step(combining: gradientHalves)
     }
 
     /// Writes the last batch's gradient into `model`'s parameters.

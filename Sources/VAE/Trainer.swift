@@ -148,16 +148,15 @@ public final class Trainer {
             model.configuration.noise.fill(noise, using: &generator)
             model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: step, steps: steps)
             let loss: LossBreakdown
-            var halves: GradientHalves?
-            if let dataParallel, dataParallel.splits(range.count) {
-                loss = dataParallel.computeGradients(training, indices: order[range], noise: noise)
-                halves = dataParallel.gradientHalves
+            let halves = dataParallel.flatMap { $0.splits(range.count) ? $0 : nil }
+            if let halves {
+                loss = halves.computeGradients(training, indices: order[range], noise: noise)
             } else {
                 training.fill(batch, with: order[range])
                 loss = model.computeGradients(images: batch, noise: noise)
             }
             guard loss.total.isFinite else { throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: loss.total) }
-            if let halves { optimizer.step(combining: halves) } else { optimizer.step() }
+            if let halves { halves.step(optimizer) } else { optimizer.step() }
             average.add(loss, images: range.count)
             progress?(StepProgress(epoch: epoch, epochs: options.epochs, step: step + 1, steps: steps,
                                    loss: average.mean.total, elapsed: Date().timeIntervalSince(start)))
