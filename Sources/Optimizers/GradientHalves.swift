@@ -16,9 +16,19 @@ public struct GradientHalves {
         self.shares = shares
     }
 
+    /// Stops with a message unless `second` holds one gradient of the right size for each
+    /// of `parameters`.
+    func check(against parameters: [Parameter]) {
+        precondition(parameters.count == second.count, "\(second.count) gradients for \(parameters.count) parameters")
+        for (parameter, other) in zip(parameters, second) {
+            precondition(other.count == parameter.value.count,
+                         "a gradient of \(other.count) values for \(parameter.name) of \(parameter.value.count)")
+        }
+    }
+
     /// Writes the batch's gradient into `parameters`' own gradients.
     public func combine(into parameters: [Parameter]) {
-        precondition(parameters.count == second.count, "\(second.count) gradients for \(parameters.count) parameters")
+        check(against: parameters)
         let shares = shares
         Parallel.forEachPart { part, parts in
             for (parameter, other) in zip(parameters, second) {

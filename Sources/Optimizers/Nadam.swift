@@ -40,7 +40,7 @@ public final class Nadam: Optimizer {
     /// The halves are combined inside the update's own pass over the weights, with the
     /// same roundings as `GradientHalves.combine`, so both ways give the same bits.
     public func step(combining halves: GradientHalves) {
-        precondition(halves.second.count == parameters.count, "\(halves.second.count) gradients for \(parameters.count) parameters")
+        halves.check(against: parameters)
         update(halves: halves)
     }
 
