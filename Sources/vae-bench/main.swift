@@ -38,10 +38,12 @@ struct Benchmark: ParsableCommand {
             productSeconds.append(BLAS.totals.seconds - before)
         }
         BLAS.countProducts(false)
-        let steadyProducts = Array(productSeconds.dropFirst()).sorted()
-        let productMedian = steadyProducts.isEmpty ? productSeconds[0] : steadyProducts[steadyProducts.count / 2]
-        let steady = Array(seconds.dropFirst()).sorted()
-        let median = steady.isEmpty ? seconds[0] : steady[steady.count / 2]
+        // The first epoch pays for start-up; the median is over the others when there are any.
+        func steadyEpochs(_ values: [Double]) -> [Double] { values.count > 1 ? values.dropFirst().sorted() : values }
+        func middle(_ values: [Double]) -> Double { values[values.count / 2] }
+        let steady = steadyEpochs(seconds)
+        let productMedian = middle(steadyEpochs(productSeconds))
+        let median = middle(steady)
         let flops = epochFLOPs(model, training: training.count, validation: validation.count)
 
         let codings = Codings.random(count: 10_000, size: 10, generator: &generator)
@@ -70,7 +72,7 @@ struct Benchmark: ParsableCommand {
 
         let rows: [(String, String)] = [
             ("seconds per epoch, median of epochs 2–\(epochs)", String(format: "%.3f s", median)),
-            ("spread (min–max)", steady.isEmpty ? "–" : String(format: "%.3f–%.3f s", steady.first!, steady.last!)),
+            ("spread (min–max)", epochs < 2 ? "–" : String(format: "%.3f–%.3f s", steady.first!, steady.last!)),
             ("first epoch", String(format: "%.3f s", seconds[0])),
             ("training images per second", String(format: "%.0f", Double(training.count) / median)),
             ("GFLOP per epoch (from the model's shapes)", String(format: "%.1f", flops / 1e9)),
