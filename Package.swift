@@ -6,7 +6,8 @@ let package = Package(
     name: "VariationalAutoencoders",
     products: [
         .executable(name: "vae", targets: ["vae"]),
-        .library(name: "VAE", targets: ["VAE", "Datasets", "NumericCore", "NeuralNetwork", "Optimizers", "Visualization", "Evaluation"]),
+        .library(name: "VAE", targets: ["VAE", "Runs", "Study", "Datasets", "Storage", "NumericCore", "NeuralNetwork",
+                                        "Optimizers", "Visualization", "Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,43 +24,55 @@ let package = Package(
         // subnormals flushed to zero. Optimised in debug builds too (the tests train small models through it);
         // no contraction into fused multiply-adds, so every vector width gives the same bits.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-ffp-contract=off"])]),
-        // Numeric core: matrices over BLAS, random numbers, tensor files.
+        // File formats below everything that reads or writes files: safetensors, atomic
+        // writes, reading whole files, fingerprints.
+        .target(name: "Storage"),
+        // The maths: matrices over BLAS and the own kernels, work split between the cores,
+        // random numbers, Gaussian fits and eigen-decompositions.
         .target(name: "NumericCore", dependencies: ["CBLAS", "CKernels"]),
         // Layers with their gradients.
         .target(name: "NeuralNetwork", dependencies: ["NumericCore"]),
         // Gradient-descent optimizers (Keras's Nadam and friends).
-        .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork", "CKernels"]),
+        .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork", "Storage", "CKernels"]),
         // Datasets: IDX files (MNIST family), folders of PNG/JPEG/BMP/GIF pictures, batching.
-        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", "CStb", "CKernels"]),
-        // The variational autoencoder: model, losses, training, run folders.
-        .target(name: "VAE", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
+        .target(name: "Datasets", dependencies: ["NumericCore", "Storage", "CZlib", "CStb", "CKernels"]),
+        // The variational autoencoder: model, losses, priors, the trainer and its shards.
+        .target(name: "VAE", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets", "Storage"]),
         // Measures of generated images: a classifier's features and predictions, Fréchet
         // distance, precision and recall, class coverage, sharpness.
-        .target(name: "Evaluation", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets"]),
+        .target(name: "Evaluation", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets", "Storage"]),
         // Pictures, charts and reports: PNG image grids, SVG line, scatter and bar charts,
         // principal components, self-contained HTML pages with a markdown twin.
-        .target(name: "Visualization", dependencies: ["NumericCore", "CStb", "CPNG"]),
-        // The `vae` command line, as a library so tests can drive it.
+        .target(name: "Visualization", dependencies: ["NumericCore", "Storage", "CStb", "CPNG"]),
+        // Runs and what they keep on disk: a training run with its checkpoint, best-weights
+        // and history policy, the data policy, the mixture prior's cache, the evaluation report.
+        .target(name: "Runs", dependencies: ["VAE", "Datasets", "Evaluation", "Visualization", "NumericCore", "Storage"]),
+        // The study that answers the assignment's questions: typed plans, runs, report.
+        .target(name: "Study", dependencies: ["Runs", "VAE", "Datasets", "Evaluation", "Visualization", "NumericCore", "Storage"]),
+        // The `vae` command line, as a library so tests can drive it: flags to library types,
+        // errors to messages.
         .target(name: "VAECommands", dependencies: [
-            "VAE", "Datasets", "Evaluation", "Visualization",
+            "Runs", "Study", "VAE", "Datasets", "Evaluation", "Visualization", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vae", dependencies: ["VAECommands"]),
         // Speed and memory of training and decoding: `swift run -c release vae-bench`.
         .executableTarget(name: "vae-bench", dependencies: [
-            "VAE", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "VAE", "Datasets", "Storage", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers the tests share: finite differences, the Keras reference values.
-        .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "Visualization", "CStb", "CZlib"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "Visualization", "Storage", "CStb", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "VAE", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
-        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "CKernels", "TestSupport"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "TestSupport"]),
-        .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "CStb", "TestSupport"]),
-        .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "CStb", "TestSupport"]),
+        .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "Storage", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Storage", "TestSupport"]),
+        .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "Storage", "CStb", "TestSupport"]),
+        .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "Runs", "CStb", "TestSupport"]),
     ]
 )
 
@@ -67,5 +80,5 @@ let package = Package(
 // fuzzer sanitizer, which provides its own `main`).
 if ProcessInfo.processInfo.environment["VAE_FUZZ"] != nil {
     package.targets.append(.executableTarget(
-        name: "vae-fuzz", dependencies: ["VAE", "Datasets", "NumericCore"], path: "Fuzz/Sources/vae-fuzz"))
+        name: "vae-fuzz", dependencies: ["VAE", "Runs", "Datasets", "NumericCore", "Storage"], path: "Fuzz/Sources/vae-fuzz"))
 }

@@ -1,3 +1,4 @@
+import Storage
 import Dispatch
 import Foundation
 import NumericCore

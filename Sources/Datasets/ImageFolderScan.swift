@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import NumericCore
 
@@ -34,7 +35,7 @@ public struct ImageFolderScan: Sendable {
             throw FileError(path: root.path, problem: "cannot open the folder: \(String(cString: strerror(errno)))")
         }
         guard status.st_mode & S_IFMT == S_IFDIR else {
-            throw FileError(path: root.path, problem: "not a folder; --data takes a folder of pictures or of IDX files")
+            throw FileError(path: root.path, problem: "not a folder of pictures or of IDX files")
         }
         var visited: Set<[UInt64]> = [[UInt64(status.st_dev), UInt64(status.st_ino)]]
         walk("", visited: &visited)

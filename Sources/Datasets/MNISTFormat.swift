@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import NumericCore
 
@@ -23,7 +24,7 @@ public enum MNISTFormat {
     public static func load(_ split: Split, from directory: URL) throws -> ImageDataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FileError(path: directory.path, problem: "no such folder; install Fashion-MNIST with `make deps` or pass --data")
+            throw FileError(path: directory.path, problem: "no such folder (Debian's dataset-fashion-mnist package installs Fashion-MNIST there)")
         }
         let imagesURL = try locate("\(split.rawValue)-images-idx3-ubyte", in: directory)
         let images = try IDXReader.read(imagesURL)

@@ -18,20 +18,27 @@ public final class Convolution2D: Layer {
     private var inputGradient: BatchBuffer
     private var patchGradient: BatchBuffer
 
-    public init<G: RandomNumberGenerator>(
+    public convenience init<G: RandomNumberGenerator>(
         input: ImageShape, filters: Int, kernelSize: Int = 3, stride: Int = 2,
         activation: Activation = .relu, name: String = "conv", generator: inout G
     ) {
-        geometry = ConvolutionGeometry(input: input, kernelSize: kernelSize, stride: stride)
-        inputShape = input
-        outputShape = ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: filters)
-        self.activation = activation
+        let geometry = ConvolutionGeometry(input: input, kernelSize: kernelSize, stride: stride)
         let weights = Matrix(rows: geometry.patchSize, columns: filters)
         // Keras's fans for a convolution: receptive field × channels in, and out.
         let field = kernelSize * kernelSize
         weights.fillGlorotUniform(fanIn: field * input.channels, fanOut: field * filters, using: &generator)
-        kernel = Parameter(name: name + ".kernel", value: weights)
-        bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters))
+        self.init(geometry: geometry, activation: activation, kernel: Parameter(name: name + ".kernel", value: weights),
+                  bias: Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters)))
+    }
+
+    private init(geometry: ConvolutionGeometry, activation: Activation, kernel: Parameter, bias: Parameter) {
+        self.geometry = geometry
+        inputShape = geometry.input
+        outputShape = ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: kernel.value.columns)
+        self.activation = activation
+        self.kernel = kernel
+        self.bias = bias
+        let input = inputShape
         patches = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)
         output = BatchBuffer(columns: outputShape.size)
         preActivation = BatchBuffer(columns: activation.needsInput ? outputShape.size : 0)
@@ -40,6 +47,11 @@ public final class Convolution2D: Layer {
     }
 
     public var parameters: [Parameter] { [kernel, bias] }
+
+    public func replica() -> any Layer {
+        Convolution2D(geometry: geometry, activation: activation, kernel: Parameter(sharing: kernel),
+                      bias: Parameter(sharing: bias))
+    }
 
     public func forward(_ input: Matrix) -> Matrix {
         precondition(input.columns == inputShape.size, "a convolution over \(inputShape) images got \(input.columns) values")

@@ -15,23 +15,32 @@ public final class Dense: Layer {
     private var lastInput: Matrix?
 
     /// A layer with Keras's default initialisation: Glorot-uniform kernel, zero bias.
-    public init<G: RandomNumberGenerator>(
+    public convenience init<G: RandomNumberGenerator>(
         _ inputSize: Int, _ outputSize: Int, activation: Activation = .linear,
         name: String = "dense", generator: inout G
     ) {
-        self.inputSize = inputSize
-        self.outputSize = outputSize
-        self.activation = activation
         let weights = Matrix(rows: inputSize, columns: outputSize)
         weights.fillGlorotUniform(using: &generator)
-        kernel = Parameter(name: name + ".kernel", value: weights)
-        bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: outputSize))
+        self.init(activation: activation, kernel: Parameter(name: name + ".kernel", value: weights),
+                  bias: Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: outputSize)))
+    }
+
+    private init(activation: Activation, kernel: Parameter, bias: Parameter) {
+        inputSize = kernel.value.rows
+        outputSize = kernel.value.columns
+        self.activation = activation
+        self.kernel = kernel
+        self.bias = bias
         output = BatchBuffer(columns: outputSize)
         preActivation = BatchBuffer(columns: activation.needsInput ? outputSize : 0)
         inputGradient = BatchBuffer(columns: inputSize)
     }
 
     public var parameters: [Parameter] { [kernel, bias] }
+
+    public func replica() -> any Layer {
+        Dense(activation: activation, kernel: Parameter(sharing: kernel), bias: Parameter(sharing: bias))
+    }
 
     public func forward(_ input: Matrix) -> Matrix {
         precondition(input.columns == inputSize, "Dense(\(inputSize)→\(outputSize)) got \(input.columns) inputs")

@@ -11,9 +11,16 @@ public protocol Layer: AnyObject {
     var parameters: [Parameter] { get }
     func forward(_ input: Matrix) -> Matrix
     func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix?
+    /// A layer computing the same function with the same parameter values (shared, not
+    /// copied) and buffers and gradients of its own: what a second core trains another
+    /// part of a batch on.
+    func replica() -> any Layer
 }
 
 extension Layer {
+    /// `forward(input)`: a layer reads as the function it is.
+    public func callAsFunction(_ input: Matrix) -> Matrix { forward(input) }
+
     @discardableResult
     public func backward(_ outputGradient: Matrix) -> Matrix? {
         backward(outputGradient, needsInputGradient: true)

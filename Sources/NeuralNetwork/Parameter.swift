@@ -6,7 +6,7 @@ import NumericCore
 /// any optimizer. The name is the one written to weight files (`encoder.dense1.kernel`).
 public final class Parameter {
     public var name: String
-    public private(set) var value: Matrix
+    public let value: Matrix
     public let gradient: Matrix
 
     public init(name: String, value: Matrix) {
@@ -15,12 +15,12 @@ public final class Parameter {
         self.gradient = Matrix(rows: value.rows, columns: value.columns)
     }
 
-    /// From now on reads and writes `other`'s values, keeping a gradient of its own: a
-    /// second copy of a model that trains the same weights on other images.
-    public func shareValues(with other: Parameter) {
-        precondition(other.value.rows == value.rows && other.value.columns == value.columns,
-                     "\(name) cannot share the values of \(other.name)")
+    /// A parameter that reads and writes `other`'s values and keeps a gradient of its own:
+    /// what a replica of a layer trains the same weights on other images with.
+    public init(sharing other: Parameter) {
+        name = other.name
         value = other.value
+        gradient = Matrix(rows: other.value.rows, columns: other.value.columns)
     }
 
     /// The shape written to files: a kernel is a matrix, anything else of one row a vector.

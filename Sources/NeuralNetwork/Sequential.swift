@@ -8,6 +8,8 @@ public final class Sequential: Layer {
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
+    public func replica() -> any Layer { Sequential(layers.map { $0.replica() }) }
+
     public func forward(_ input: Matrix) -> Matrix {
         var x = input
         for layer in layers { x = layer.forward(x) }

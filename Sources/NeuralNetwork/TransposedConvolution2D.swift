@@ -21,21 +21,29 @@ public final class TransposedConvolution2D: Layer {
     private var inputGradient: BatchBuffer
     private var lastInput: Matrix?
 
-    public init<G: RandomNumberGenerator>(
+    public convenience init<G: RandomNumberGenerator>(
         input: ImageShape, filters: Int, kernelSize: Int = 3, stride: Int = 2,
         activation: Activation = .relu, name: String = "deconv", generator: inout G
     ) {
         let large = ImageShape(height: input.height * stride, width: input.width * stride, channels: filters)
-        geometry = ConvolutionGeometry(input: large, kernelSize: kernelSize, stride: stride)
+        let geometry = ConvolutionGeometry(input: large, kernelSize: kernelSize, stride: stride)
         precondition(geometry.outputHeight == input.height && geometry.outputWidth == input.width)
-        inputShape = input
-        outputShape = large
-        self.activation = activation
         let weights = Matrix(rows: geometry.patchSize, columns: input.channels)
         let field = kernelSize * kernelSize
         weights.fillGlorotUniform(fanIn: field * input.channels, fanOut: field * filters, using: &generator)
-        kernel = Parameter(name: name + ".kernel", value: weights)
-        bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters))
+        self.init(geometry: geometry, input: input, activation: activation,
+                  kernel: Parameter(name: name + ".kernel", value: weights),
+                  bias: Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters)))
+    }
+
+    private init(geometry: ConvolutionGeometry, input: ImageShape, activation: Activation, kernel: Parameter, bias: Parameter) {
+        self.geometry = geometry
+        inputShape = input
+        outputShape = geometry.input
+        self.activation = activation
+        self.kernel = kernel
+        self.bias = bias
+        let large = geometry.input
         patches = BatchBuffer(columns: geometry.outputPixels * geometry.patchSize)
         output = BatchBuffer(columns: large.size)
         preActivation = BatchBuffer(columns: activation.needsInput ? large.size : 0)
@@ -43,6 +51,11 @@ public final class TransposedConvolution2D: Layer {
     }
 
     public var parameters: [Parameter] { [kernel, bias] }
+
+    public func replica() -> any Layer {
+        TransposedConvolution2D(geometry: geometry, input: inputShape, activation: activation,
+                                kernel: Parameter(sharing: kernel), bias: Parameter(sharing: bias))
+    }
 
     public func forward(_ input: Matrix) -> Matrix {
         precondition(input.columns == inputShape.size, "a transposed convolution over \(inputShape) images got \(input.columns) values")

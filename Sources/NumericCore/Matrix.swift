@@ -72,6 +72,14 @@ public final class Matrix {
         base.update(from: other.base, count: other.count)
     }
 
+    /// A new matrix holding the same values: a result the caller owns, which no later
+    /// call overwrites.
+    public func copy() -> Matrix {
+        let result = Matrix(rows: rows, columns: columns)
+        result.base.update(from: base, count: count)
+        return result
+    }
+
     /// Overwrites the elements in use with `values`.
     public func assign(_ values: [Float]) {
         precondition(values.count == count, "\(values.count) values for \(rows)×\(columns)")

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import NumericCore
 import NeuralNetwork
@@ -22,7 +23,12 @@ public final class Adam: Optimizer {
         moments = Moments(parameters)
     }
 
-    public func step() {
+    public func step(_ gradient: ShardedGradient) {
+        gradient.combine(into: parameters)
+        update()
+    }
+
+    private func update() {
         let t = Float(iterations + 1)
         let rate = learningRate * (1 - powf(beta2, t)).squareRoot() / (1 - powf(beta1, t))
         let (oneMinusBeta1, oneMinusBeta2, epsilon) = (1 - beta1, 1 - beta2, self.epsilon)

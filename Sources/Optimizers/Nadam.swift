@@ -1,3 +1,4 @@
+import Storage
 import CKernels
 import Foundation
 import NumericCore
@@ -35,16 +36,16 @@ public final class Nadam: Optimizer {
         beta1 * (1 - 0.5 * powf(0.96, Float(t)))
     }
 
-    public func step() { update(halves: nil) }
-
-    /// The halves are combined inside the update's own pass over the weights, with the
-    /// same roundings as `GradientHalves.combine`, so both ways give the same bits.
-    public func step(combining halves: GradientHalves) {
-        halves.check(against: parameters)
-        update(halves: halves)
+    /// Two shards are combined inside the update's own pass over the weights, with the
+    /// same roundings as `ShardedGradient.combine`, so both ways give the same bits.
+    public func step(_ gradient: ShardedGradient) {
+        gradient.check(against: parameters)
+        if gradient.shards.count > 2 { gradient.combine(into: parameters) }
+        update(second: gradient.shards.count == 2 ? (gradient.shards[1], gradient.shares[0], gradient.shares[1]) : nil,
+               first: gradient.shards.count == 2 ? gradient.shards[0] : parameters.map(\.gradient))
     }
 
-    private func update(halves: GradientHalves?) {
+    private func update(second halves: (gradients: [Matrix], share: Float, otherShare: Float)?, first: [Matrix]) {
         let t = iterations + 1
         let momentumNow = momentum(atStep: t)
         let momentumNext = momentum(atStep: t + 1)
@@ -61,9 +62,9 @@ public final class Nadam: Optimizer {
             for (index, parameter) in parameters.enumerated() {
                 let range = Parallel.slice(parameter.value.count, part: part, of: parts)
                 let start = range.lowerBound
-                vae_nadam_update_halves(parameter.value.base + start, parameter.gradient.base + start,
-                                        halves.map { UnsafePointer($0.second[index].base + start) }, halves?.shares.first ?? 1,
-                                        halves?.shares.second ?? 0,
+                vae_nadam_update_halves(parameter.value.base + start, first[index].base + start,
+                                        halves.map { UnsafePointer($0.gradients[index].base + start) }, halves?.share ?? 1,
+                                        halves?.otherShare ?? 0,
                                         moments.first[index].base + start, moments.second[index].base + start,
                                         range.count, oneMinusBeta1, oneMinusBeta2, momentumWeight, gradientWeight,
                                         secondCorrection, rate, epsilon)

@@ -1,3 +1,4 @@
+import Storage
 import NumericCore
 import NeuralNetwork
 
@@ -12,7 +13,12 @@ public final class StochasticGradientDescent: Optimizer {
         self.learningRate = learningRate
     }
 
-    public func step() {
+    public func step(_ gradient: ShardedGradient) {
+        gradient.combine(into: parameters)
+        update()
+    }
+
+    private func update() {
         let rate = learningRate
         for parameter in parameters {
             let w = parameter.value.base, g = parameter.gradient.base

@@ -17,7 +17,21 @@ public final class Encoder {
         logVariance = plan.logVariance.make(&generator) as! Dense
     }
 
+    private init(body: Sequential, mean: Dense, logVariance: Dense) {
+        self.body = body
+        self.mean = mean
+        self.logVariance = logVariance
+    }
+
+    /// The same encoder on the same weights, with buffers and gradients of its own.
+    func replica() -> Encoder {
+        Encoder(body: body.replica() as! Sequential, mean: mean.replica() as! Dense,
+                logVariance: logVariance.replica() as! Dense)
+    }
+
     public var parameters: [Parameter] { body.parameters + mean.parameters + logVariance.parameters }
+
+    public func callAsFunction(_ images: Matrix) -> (mean: Matrix, logVariance: Matrix) { forward(images) }
 
     public func forward(_ images: Matrix) -> (mean: Matrix, logVariance: Matrix) {
         let features = body.forward(images)
@@ -43,6 +57,13 @@ public final class Decoder {
     init<G: RandomNumberGenerator>(_ plan: LayerPlan, generator: inout G) {
         network = Sequential(plan.decoder.map { $0.make(&generator) })
     }
+
+    private init(network: Sequential) { self.network = network }
+
+    /// The same decoder on the same weights, with buffers and gradients of its own.
+    func replica() -> Decoder { Decoder(network: network.replica() as! Sequential) }
+
+    public func callAsFunction(_ codings: Matrix) -> Matrix { forward(codings) }
 
     public var parameters: [Parameter] { network.parameters }
 

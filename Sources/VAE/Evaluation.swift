@@ -57,7 +57,7 @@ extension VariationalAutoencoder {
         for start in stride(from: 0, to: dataset.count, by: batchSize) {
             let range = start..<min(start + batchSize, dataset.count)
             dataset.fill(batch, with: range)
-            let mean = encode(batch).mean
+            let mean = encoder(batch).mean
             (result.base + start * result.columns).update(from: mean.base, count: mean.count)
         }
         return result
@@ -71,7 +71,7 @@ extension VariationalAutoencoder {
         for start in stride(from: 0, to: dataset.count, by: batchSize) {
             let range = start..<min(start + batchSize, dataset.count)
             dataset.fill(batch, with: range)
-            let output = reconstruct(batch)
+            let output = reconstructInPlace(batch)
             for r in 0..<range.count {
                 total += Double(Reductions.squaredDistance(output.base + r * output.columns,
                                                            batch.base + r * batch.columns, count: batch.columns))
@@ -102,7 +102,7 @@ extension VariationalAutoencoder {
         for start in stride(from: 0, to: dataset.count, by: batchSize) {
             let range = start..<min(start + batchSize, dataset.count)
             dataset.fill(batch, with: range)
-            let (mean, logVariance) = encode(batch)
+            let (mean, logVariance) = encoder(batch)
             let perDimension = LatentLoss.perDimension(mean: mean, logVariance: logVariance)
             for i in 0..<size {
                 divergence[i] += Double(perDimension[i]) * Double(range.count)

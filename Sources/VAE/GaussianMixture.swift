@@ -33,7 +33,7 @@ public struct GaussianMixture: Codable, Equatable, Sendable {
                            iterations: Int = 100, tolerance: Double = 1e-4,
                            generator: inout SeededGenerator) throws(ConfigurationError) -> GaussianMixture {
         let n = points.rows, d = points.columns
-        guard components >= 1 else { throw ConfigurationError("--components must be at least 1, not \(components)") }
+        guard components >= 1 else { throw ConfigurationError(.components, components, "must be at least 1") }
         guard n >= components else { throw ConfigurationError("\(n) codings cannot fit \(components) components") }
         let data = (0..<n).map { r in (0..<d).map { Double(points[r, $0]) } }
         // Start from k-means++ seeds as means, the overall covariance for every component.

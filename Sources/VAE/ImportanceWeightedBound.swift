@@ -36,7 +36,7 @@ extension VariationalAutoencoder {
         var totalBound = 0.0, totalELBO = 0.0
         for index in 0..<dataset.count {
             dataset.fill(image, with: [index])
-            let (mean, logVariance) = encode(image)
+            let (mean, logVariance) = encoder(image)
             let mu = Array(mean.row(0)), gamma = Array(logVariance.row(0))
             let sigma = gamma.map { expf(0.5 * $0) }
             let logDeterminant = 0.5 * gamma.reduce(0.0) { $0 + Double($1) }

@@ -22,6 +22,18 @@ struct LayerPlan {
             return overflow ? nil : count
         }
 
+        /// Multiply-adds of the forward pass for one image: a convolution's kernel is
+        /// applied at every pixel of its smaller side.
+        var multiplyAdds: Int {
+            switch self {
+            case let .dense(_, inputs, outputs, _): inputs * outputs
+            case let .convolution(_, input, filters, stride, _):
+                (input.height / stride) * (input.width / stride) * Self.kernelSize * Self.kernelSize * input.channels * filters
+            case let .transposedConvolution(_, input, filters, _, _):
+                input.height * input.width * Self.kernelSize * Self.kernelSize * input.channels * filters
+            }
+        }
+
         func make<G: RandomNumberGenerator>(_ generator: inout G) -> any NeuralNetwork.Layer {
             switch self {
             case let .dense(name, inputs, outputs, activation):
@@ -99,5 +111,14 @@ struct LayerPlan {
             total = sum
         }
         return total
+    }
+}
+
+extension ModelConfiguration {
+    /// Multiply-adds of one image's forward pass: what an epoch costs, relative to another
+    /// model's (nil for a configuration that describes no model).
+    public var multiplyAddsPerImage: Int? {
+        guard let plan = try? LayerPlan(self) else { return nil }
+        return (plan.encoder + [plan.mean, plan.logVariance] + plan.decoder).reduce(0) { $0 + $1.multiplyAdds }
     }
 }

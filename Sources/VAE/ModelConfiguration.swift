@@ -69,34 +69,34 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     /// Checks that every size makes sense, with a message a user can act on.
     public func validate() throws(ConfigurationError) {
         if imageHeight <= 0 || imageWidth <= 0 || channels <= 0 {
-            throw ConfigurationError("the image shape \(imageHeight)×\(imageWidth)×\(channels) must be positive")
+            throw ConfigurationError(.imageShape, "\(imageHeight)×\(imageWidth)×\(channels)", "must be positive")
         }
-        if codingSize <= 0 { throw ConfigurationError("the coding size must be at least 1, not \(codingSize)") }
+        if codingSize <= 0 { throw ConfigurationError(.codingSize, codingSize, "must be at least 1") }
         if let bad = hidden.first(where: { $0 <= 0 }) {
-            throw ConfigurationError("hidden layer sizes must be at least 1, not \(bad)")
+            throw ConfigurationError(.hidden, bad, "must be at least 1")
         }
         switch architecture {
         case .dense where !filters.isEmpty:
-            throw ConfigurationError("--filters sets the convolutions of --architecture conv; the dense model has none")
+            throw ConfigurationError(.filters, "", "apply to the convolutional architecture only; the dense model has none")
         case .conv where filters.isEmpty || filters.count > 6:
-            throw ConfigurationError("--architecture conv needs 1 to 6 --filters, not \(filters.count)")
+            throw ConfigurationError(.filters, "\(filters.count) layers", "must name 1 to 6 convolutions for the convolutional architecture")
         case .conv:
             if let bad = filters.first(where: { $0 <= 0 || $0 > 4096 }) {
-                throw ConfigurationError("--filters must be between 1 and 4096, not \(bad)")
+                throw ConfigurationError(.filters, bad, "must be between 1 and 4096")
             }
             let factor = 1 << filters.count
             if imageHeight % factor != 0 || imageWidth % factor != 0 {
-                throw ConfigurationError("\(filters.count) stride-2 convolutions need image sides divisible by \(factor); \(imageHeight)×\(imageWidth) is not (use fewer --filters)")
+                throw ConfigurationError(.filters, "\(filters.count) layers", "need image sides divisible by \(factor), and \(imageHeight)×\(imageWidth) is not; use fewer")
             }
         case .dense:
             break
         }
-        if !beta.isFinite || beta < 0 { throw ConfigurationError("β must be a non-negative number, not \(beta)") }
+        if !beta.isFinite || beta < 0 { throw ConfigurationError(.beta, beta, "must be a non-negative number") }
         if imageHeight > 1 << 14 || imageWidth > 1 << 14 || channels > 4 {
-            throw ConfigurationError("the image shape \(imageHeight)×\(imageWidth)×\(channels) is beyond what this tool trains")
+            throw ConfigurationError(.imageShape, "\(imageHeight)×\(imageWidth)×\(channels)", "is beyond what this library trains")
         }
         guard let count = parameterCount, count <= 1 << 30 else {
-            throw ConfigurationError("the model would have more than 2³⁰ parameters; choose smaller --hidden sizes")
+            throw ConfigurationError(.hidden, hidden.map(String.init).joined(separator: ","), "would give the model more than 2³⁰ parameters; choose smaller sizes")
         }
     }
 
@@ -133,9 +133,3 @@ public enum Architecture: String, Codable, CaseIterable, Sendable {
 
 /// The activation of the hidden layers, as named on the command line.
 public typealias ActivationChoice = NeuralNetwork.Activation
-
-/// A user error in a configuration or an option: the message says what to change.
-public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -42,6 +42,17 @@ public final class ReconstructionLoss {
         logScale = likelihood == .gaussian ? Parameter(name: "decoder.log_sigma", value: Matrix(rows: 1, columns: 1)) : nil
     }
 
+    private init(_ likelihood: Likelihood, imageSize: Int, logScale: Parameter?) {
+        self.likelihood = likelihood
+        self.imageSize = imageSize
+        self.logScale = logScale
+    }
+
+    /// The same loss on the same log σ, with a gradient of its own.
+    func replica() -> ReconstructionLoss {
+        ReconstructionLoss(likelihood, imageSize: imageSize, logScale: logScale.map { Parameter(sharing: $0) })
+    }
+
     public var parameters: [Parameter] { logScale.map { [$0] } ?? [] }
 
     /// The factor that puts a KL divergence in nats per image into this loss's units.

@@ -30,7 +30,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .diverged(epoch, step, loss):
-            "the loss became \(loss) at epoch \(epoch), step \(step); try a smaller --learning-rate"
+            "the loss became \(loss) at epoch \(epoch), step \(step); try a smaller learning rate"
         case let .interrupted(epoch, step):
             "interrupted at epoch \(epoch), step \(step)"
         }
@@ -48,7 +48,7 @@ public struct TrainerState: Codable, Equatable, Sendable {
 
 extension TrainerState {
     /// What makes this state unusable for a trainer of this size, if anything.
-    func problem(trainingImages: Int, stepsPerEpoch: Int) -> String? {
+    public func problem(trainingImages: Int, stepsPerEpoch: Int) -> String? {
         if let epoch = epochInProgress {
             if epoch.stepsDone <= 0 || epoch.stepsDone >= stepsPerEpoch { return "\(epoch.stepsDone) steps done of \(stepsPerEpoch)" }
             if epoch.order.count != trainingImages || Set(epoch.order) != Set(0..<trainingImages) {
@@ -99,13 +99,26 @@ public final class Trainer {
     }
 
     private var order: [Int]
-    private let batch: Matrix
     private let noise: Matrix
-    /// Each core's half of a batch.
-    private let dataParallel: DataParallelGradients?
+    /// The parts of each batch the cores compute at once.
+    private let shards: BatchShards
 
+    /// Batches are cut into this many shards, one per core of a two-core machine, unless a
+    /// trainer is asked for another number. The numbers a seed gives depend on it (sums
+    /// of products come out in another order), not on the cores present.
+    public static let defaultShards = 2
+
+    /// A trainer for `model` on `training`, validated on `validation` after every epoch;
+    /// `generator` drives the shuffling and the noise. Options that cannot train, or
+    /// images that are not the model's, throw.
     public init(model: VariationalAutoencoder, training: ImageDataset, validation: ImageDataset?,
-                options: TrainingOptions, generator: SeededGenerator) {
+                options: TrainingOptions, generator: SeededGenerator, shards: Int = Trainer.defaultShards) throws {
+        try options.validate()
+        for dataset in [training] + (validation.map { [$0] } ?? []) where dataset.imageSize != model.configuration.imageSize {
+            throw ConfigurationError(.imageShape, "\(dataset.height)×\(dataset.width)×\(dataset.channels)",
+                                     "of the images is not the model's \(model.configuration.imageShape)")
+        }
+        if training.count == 0 { throw ConfigurationError(.limit, 0, "leaves no training images") }
         self.model = model
         self.training = training
         self.validation = validation.flatMap { $0.count > 0 ? $0 : nil }
@@ -114,9 +127,8 @@ public final class Trainer {
         validationGenerator = self.generator.fork()
         optimizer = options.optimizer.make(for: model.parameters, learningRate: options.learningRate)
         order = Array(0..<training.count)
-        batch = Matrix(rows: 0, columns: training.imageSize, rowCapacity: options.batchSize)
         noise = Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: options.batchSize)
-        dataParallel = DataParallelGradients(model: model, batchSize: options.batchSize)
+        self.shards = BatchShards(model: model, count: shards, batchSize: options.batchSize)
     }
 
     /// Steps per epoch; the last batch may be smaller.
@@ -146,17 +158,10 @@ public final class Trainer {
             let range = (step * options.batchSize)..<min((step + 1) * options.batchSize, training.count)
             noise.setRows(range.count)
             model.configuration.noise.fill(noise, using: &generator)
-            model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: step, steps: steps)
-            let loss: LossBreakdown
-            let halves = dataParallel.flatMap { $0.splits(range.count) ? $0 : nil }
-            if let halves {
-                loss = halves.computeGradients(training, indices: order[range], noise: noise)
-            } else {
-                training.fill(batch, with: order[range])
-                loss = model.computeGradients(images: batch, noise: noise)
-            }
+            let warmUp = options.warmUpFactor(epoch: epoch, step: step, steps: steps)
+            let (loss, gradient) = shards.computeGradients(training, indices: order[range], noise: noise, latentWarmUp: warmUp)
             guard loss.total.isFinite else { throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: loss.total) }
-            if let halves { halves.step(optimizer) } else { optimizer.step() }
+            optimizer.step(gradient)
             average.add(loss, images: range.count)
             progress?(StepProgress(epoch: epoch, epochs: options.epochs, step: step + 1, steps: steps,
                                    loss: average.mean.total, elapsed: Date().timeIntervalSince(start)))
@@ -166,10 +171,9 @@ public final class Trainer {
                 throw TrainingError.interrupted(epoch: epoch, step: step + 1)
             }
         }
-        model.latentWarmUp = options.warmUpFactor(epoch: epoch, step: steps, steps: steps)
+        let warmUp = options.warmUpFactor(epoch: epoch, step: steps, steps: steps)
         let validationLoss = validation.map {
-            dataParallel?.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
-                ?? model.averageLoss(on: $0, batchSize: options.batchSize, generator: &validationGenerator)
+            shards.averageLoss(on: $0, batchSize: options.batchSize, latentWarmUp: warmUp, generator: &validationGenerator)
         }
         let record = EpochRecord(epoch: epoch, loss: average.mean, validation: validationLoss,
                                  seconds: earlierSeconds + Date().timeIntervalSince(start))

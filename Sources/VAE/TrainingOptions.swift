@@ -1,34 +1,26 @@
 import Optimizers
 
-/// How a model is trained: the book's `fit` call and the seed that fixes it.
+/// How a trainer fits a model: the book's `fit(X_train, X_train, epochs=25, batch_size=128)`
+/// with Nadam's defaults, and KL warm-up. What data to use and the seed belong to the run.
 public struct TrainingOptions: Codable, Equatable, Sendable {
     public var epochs: Int
     public var batchSize: Int
     public var learningRate: Float
     public var optimizer: OptimizerKind
-    public var seed: UInt64
-    /// Images held out from the end of the training set to validate on (the book: 5,000).
-    public var validationCount: Int
-    /// Train on the first `limit` training images only, for quick tries.
-    public var limit: Int?
     /// Epochs over which β grows linearly from 0 to its value (0: no warm-up).
     public var klWarmUp: Int
 
     public init(epochs: Int = 25, batchSize: Int = 128, learningRate: Float = 0.001,
-                optimizer: OptimizerKind = .nadam, seed: UInt64 = 42, validationCount: Int = 5000,
-                limit: Int? = nil, klWarmUp: Int = 0) {
+                optimizer: OptimizerKind = .nadam, klWarmUp: Int = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.optimizer = optimizer
-        self.seed = seed
-        self.validationCount = validationCount
-        self.limit = limit
         self.klWarmUp = klWarmUp
     }
 
     enum CodingKeys: String, CodingKey {
-        case epochs, batchSize, learningRate, optimizer, seed, validationCount, limit, klWarmUp
+        case epochs, batchSize, learningRate, optimizer, klWarmUp
     }
 
     /// Reads options; keys added after the first version may be missing.
@@ -38,9 +30,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         batchSize = try container.decode(Int.self, forKey: .batchSize)
         learningRate = try container.decode(Float.self, forKey: .learningRate)
         optimizer = try container.decode(OptimizerKind.self, forKey: .optimizer)
-        seed = try container.decode(UInt64.self, forKey: .seed)
-        validationCount = try container.decode(Int.self, forKey: .validationCount)
-        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
         klWarmUp = try container.decodeIfPresent(Int.self, forKey: .klWarmUp) ?? 0
     }
 
@@ -54,15 +43,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public static let book = TrainingOptions()
 
     public func validate() throws(ConfigurationError) {
-        if epochs <= 0 { throw ConfigurationError("--epochs must be at least 1, not \(epochs)") }
-        if batchSize <= 0 || batchSize > 1 << 16 {
-            throw ConfigurationError("--batch-size must be from 1 to 65536, not \(batchSize)")
-        }
+        if epochs <= 0 { throw ConfigurationError(.epochs, epochs, "must be at least 1") }
+        if batchSize <= 0 || batchSize > 1 << 16 { throw ConfigurationError(.batchSize, batchSize, "must be from 1 to 65536") }
         if !(learningRate > 0) || !learningRate.isFinite {
-            throw ConfigurationError("--learning-rate must be a positive number, not \(learningRate)")
+            throw ConfigurationError(.learningRate, learningRate, "must be a positive number")
         }
-        if validationCount < 0 { throw ConfigurationError("--validation must not be negative, not \(validationCount)") }
-        if let limit, limit <= 0 { throw ConfigurationError("--limit must be at least 1, not \(limit)") }
-        if klWarmUp < 0 { throw ConfigurationError("--kl-warmup must not be negative, not \(klWarmUp)") }
+        if klWarmUp < 0 { throw ConfigurationError(.klWarmUp, klWarmUp, "must not be negative") }
     }
 }

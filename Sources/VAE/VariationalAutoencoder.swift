@@ -34,86 +34,111 @@ public final class VariationalAutoencoder {
     public let parameters: [Parameter]
     private var outputGradient: BatchBuffer
 
-    /// A model with Keras's initialisation, drawn from `generator`. The configuration must
-    /// have passed `validate()`.
-    public init<G: RandomNumberGenerator>(_ configuration: ModelConfiguration, generator: inout G) {
+    /// A model with Keras's initialisation, drawn from `generator`; a configuration that
+    /// does not describe a model throws, saying which setting and why.
+    public convenience init<G: RandomNumberGenerator>(_ configuration: ModelConfiguration, generator: inout G) throws(ConfigurationError) {
+        try configuration.validate()
+        let plan = try LayerPlan(configuration)
+        self.init(configuration, encoder: Encoder(plan, generator: &generator), decoder: Decoder(plan, generator: &generator),
+                  reconstructionLoss: ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize))
+    }
+
+    private init(_ configuration: ModelConfiguration, encoder: Encoder, decoder: Decoder, reconstructionLoss: ReconstructionLoss) {
         self.configuration = configuration
-        let plan: LayerPlan
-        do { plan = try LayerPlan(configuration) } catch { preconditionFailure("\(error)") }
-        encoder = Encoder(plan, generator: &generator)
-        decoder = Decoder(plan, generator: &generator)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.reconstructionLoss = reconstructionLoss
         sampling = Sampling(codingSize: configuration.codingSize)
-        reconstructionLoss = ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize)
         parameters = encoder.parameters + decoder.parameters + reconstructionLoss.parameters
         outputGradient = BatchBuffer(columns: configuration.imageSize)
     }
 
-    /// The weight given to the KL divergence in the total loss.
-    public var latentWeight: Float { configuration.beta * latentWarmUp * reconstructionLoss.latentScale }
+    /// A model on the same weights (shared, not copied) with buffers and gradients of its
+    /// own: a second core trains another part of each batch on it.
+    public func replica() -> VariationalAutoencoder {
+        VariationalAutoencoder(configuration, encoder: encoder.replica(), decoder: decoder.replica(),
+                               reconstructionLoss: reconstructionLoss.replica())
+    }
 
-    /// A factor in [0, 1] on β while the latent loss is being warmed up (KL annealing);
-    /// 1 otherwise. The trainer sets it step by step.
-    public var latentWarmUp: Float = 1
+    /// The weight of the KL divergence in the total loss, for a warm-up factor in [0, 1]
+    /// on β (KL annealing; 1 once warmed up).
+    public func latentWeight(warmUp: Float = 1) -> Float { configuration.beta * warmUp * reconstructionLoss.latentScale }
 
     /// The loss of a batch for the given noise, and every parameter's gradient.
     @discardableResult
-    public func computeGradients(images: Matrix, noise: Matrix) -> LossBreakdown {
-        let (mean, logVariance) = encoder.forward(images)
+    public func computeGradients(images: Matrix, noise: Matrix, latentWarmUp: Float = 1) -> LossBreakdown {
+        let (mean, logVariance) = encoder(images)
         let codings = sampling.forward(mean: mean, logVariance: logVariance, noise: noise)
-        let output = decoder.forward(codings)
+        let output = decoder(codings)
         let gradient = outputGradient.withRows(images.rows)
         let reconstruction = reconstructionLoss.evaluate(output: output, target: images, gradient: gradient)
         let divergence = LatentLoss.value(mean: mean, logVariance: logVariance)
 
         let codingsGradient = decoder.backward(gradient)
         let (meanGradient, logVarianceGradient) = sampling.backward(codingsGradient)
-        LatentLoss.addGradient(mean: mean, logVariance: logVariance, weight: latentWeight,
+        LatentLoss.addGradient(mean: mean, logVariance: logVariance, weight: latentWeight(warmUp: latentWarmUp),
                                meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
         encoder.backward(meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
-        return breakdown(reconstruction: reconstruction, divergence: divergence)
+        return breakdown(reconstruction: reconstruction, divergence: divergence, latentWarmUp: latentWarmUp)
     }
 
     /// The loss of a batch for the given noise, without gradients (validation, evaluation).
-    public func loss(images: Matrix, noise: Matrix) -> LossBreakdown {
-        let (mean, logVariance) = encoder.forward(images)
+    public func loss(images: Matrix, noise: Matrix, latentWarmUp: Float = 1) -> LossBreakdown {
+        let (mean, logVariance) = encoder(images)
         let codings = sampling.forward(mean: mean, logVariance: logVariance, noise: noise)
-        let output = decoder.forward(codings)
+        let output = decoder(codings)
         let reconstruction = reconstructionLoss.evaluate(output: output, target: images, gradient: nil)
-        return breakdown(reconstruction: reconstruction, divergence: LatentLoss.value(mean: mean, logVariance: logVariance))
+        return breakdown(reconstruction: reconstruction, divergence: LatentLoss.value(mean: mean, logVariance: logVariance),
+                         latentWarmUp: latentWarmUp)
     }
 
-    private func breakdown(reconstruction: Float, divergence: Float) -> LossBreakdown {
-        let latent = latentWeight * divergence
+    private func breakdown(reconstruction: Float, divergence: Float, latentWarmUp: Float) -> LossBreakdown {
+        let latent = latentWeight(warmUp: latentWarmUp) * divergence
         return LossBreakdown(total: reconstruction + latent, reconstruction: reconstruction,
                              latent: latent, divergence: divergence)
     }
 
-    /// Images decoded from codings (one per row); a buffer the decoder owns.
-    public func decode(_ codings: Matrix) -> Matrix {
-        let output = decoder.forward(codings)
+    /// Images decoded from codings (one per row), written into `images`, which must have
+    /// as many rows as `codings` and one column per pixel value.
+    public func decode(_ codings: Matrix, into images: Matrix) {
+        precondition(codings.columns == configuration.codingSize && images.rows == codings.rows
+                     && images.columns == configuration.imageSize, "decode(_:into:) needs matching shapes")
+        for start in stride(from: 0, to: codings.rows, by: Self.decodingBatch) {
+            let rows = min(Self.decodingBatch, codings.rows - start)
+            let batch = Matrix(rows: rows, columns: codings.columns)
+            batch.base.update(from: codings.base + start * codings.columns, count: rows * codings.columns)
+            let decoded = decodeInPlace(batch)
+            (images.base + start * images.columns).update(from: decoded.base, count: decoded.count)
+        }
+    }
+
+    /// Images decoded from any number of codings, in a new matrix.
+    public func decoded(_ codings: Matrix) -> Matrix {
+        let images = Matrix(rows: codings.rows, columns: configuration.imageSize)
+        decode(codings, into: images)
+        return images
+    }
+
+    /// The mean coding μ and γ = log σ² of each image, in new matrices.
+    public func encoded(_ images: Matrix) -> (mean: Matrix, logVariance: Matrix) {
+        let (mean, logVariance) = encoder(images)
+        return (mean.copy(), logVariance.copy())
+    }
+
+    /// Reconstructions from the mean codings, the model's best guess without noise, in a new matrix.
+    public func reconstructed(_ images: Matrix) -> Matrix { reconstructInPlace(images).copy() }
+
+    /// Codings are decoded this many at a time: a convolutional decoder's buffers grow with
+    /// the batch, so 10,000 codings at once would hold gigabytes of patches.
+    static let decodingBatch = 500
+
+    /// Images in the decoder's own buffer, valid until its next call.
+    func decodeInPlace(_ codings: Matrix) -> Matrix {
+        let output = decoder(codings)
         configuration.likelihood.images(fromOutput: output)
         return output
     }
 
-    /// Images decoded from any number of codings, `batchSize` at a time, into a new matrix:
-    /// a convolutional decoder's buffers grow with the batch, so 10,000 codings at once
-    /// would hold gigabytes of patches.
-    public func decodeAll(_ codings: Matrix, batchSize: Int = 500) -> Matrix {
-        let images = Matrix(rows: codings.rows, columns: configuration.imageSize)
-        let batch = Matrix(rows: 0, columns: codings.columns, rowCapacity: batchSize)
-        for start in stride(from: 0, to: codings.rows, by: batchSize) {
-            let rows = min(batchSize, codings.rows - start)
-            batch.setRows(rows)
-            batch.base.update(from: codings.base + start * codings.columns, count: rows * codings.columns)
-            let decoded = decode(batch)
-            (images.base + start * images.columns).update(from: decoded.base, count: decoded.count)
-        }
-        return images
-    }
-
-    /// The mean coding μ and γ = log σ² of each image.
-    public func encode(_ images: Matrix) -> (mean: Matrix, logVariance: Matrix) { encoder.forward(images) }
-
-    /// Reconstructions from the mean codings: the model's best guess, without noise.
-    public func reconstruct(_ images: Matrix) -> Matrix { decode(encode(images).mean) }
+    /// Reconstructions from the mean codings, in the decoder's own buffer.
+    func reconstructInPlace(_ images: Matrix) -> Matrix { decodeInPlace(encoder(images).mean) }
 }

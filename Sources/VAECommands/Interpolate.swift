@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumericCore
+import Runs
 import VAE
 
 /// `vae interpolate`: a walk through latent space, along one axis or between two images.
@@ -28,27 +29,29 @@ struct Interpolate: ParsableCommand {
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("interpolation.png")
         if between.isEmpty {
             guard axis >= 0, axis < configuration.model.codingSize else {
-                throw ConfigurationError("--axis \(axis) is outside the \(configuration.model.codingSize) latent dimensions (0–\(configuration.model.codingSize - 1))")
+                throw CommandFailure(description: "--axis \(axis) is outside the \(configuration.model.codingSize) latent dimensions (0–\(configuration.model.codingSize - 1))")
             }
-            try Figures.writeAxisInterpolation(model, axis: axis, from: from, to: to, steps: steps, to: url)
+            try RunFigures.writeAxisInterpolation(model, axis: axis, from: from, to: to, steps: steps, to: url)
             Console.line("Wrote \(steps) images along axis \(axis) to \(url.path)")
             return
         }
-        let test = try DataSplits.testImages(of: configuration, run: folder, override: data)
+        let test = try CommandErrors.translating {
+            try RunData.trainingAndTest(of: configuration, run: folder, folder: data, training: false, observer: ConsoleObserver()).test
+        }
         for index in between where index < 0 || index >= test.count {
-            throw ConfigurationError("--between \(index) is not a test image index (0–\(test.count - 1))")
+            throw CommandFailure(description: "--between \(index) is not a test image index (0–\(test.count - 1))")
         }
         let pair = Matrix(rows: 2, columns: test.imageSize)
         test.fill(pair, with: between)
-        let mean = model.encode(pair).mean
+        let mean = model.encoded(pair).mean
         let codings = Codings.between(Array(mean.row(0)), Array(mean.row(1)), steps: steps)
-        let decoded = model.decode(codings)
+        let decoded = model.decoded(codings)
         // The first image, the path between, the second image.
         let strip = Matrix(rows: steps + 2, columns: test.imageSize)
         _ = strip.row(0).update(fromContentsOf: pair.row(0))
         for step in 0..<steps { _ = strip.row(step + 1).update(fromContentsOf: decoded.row(step)) }
         _ = strip.row(steps + 1).update(fromContentsOf: pair.row(1))
-        try Figures.grid(for: configuration.model, columns: steps + 2).write(strip, to: url)
+        try RunFigures.grid(for: configuration.model, columns: steps + 2).write(strip, to: url)
         Console.line("Wrote test image \(between[0]), \(steps) interpolated images and test image \(between[1]) to \(url.path)")
     }
 }

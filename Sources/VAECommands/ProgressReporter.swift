@@ -6,6 +6,8 @@ import VAE
 final class ProgressReporter {
     private let live: Bool
     private var lastDraw = Date.distantPast
+    /// Whether the last thing written is a bar, which the next line must first end.
+    private var barShown = false
 
     init(live: Bool = isatty(STDOUT_FILENO) != 0) { self.live = live }
 
@@ -21,17 +23,20 @@ final class ProgressReporter {
         let line = String(format: "Epoch %d/%d %d/%d [%@] - loss: %.4f - ETA %.1fs",
                           progress.epoch, progress.epochs, progress.step, progress.steps, bar, progress.loss, remaining)
         Console.write("\r\u{1B}[2K" + line)
+        barShown = true
     }
 
     /// Ends a live bar's line so the next message starts on its own.
     func abandonLine() {
-        if live { Console.line() }
+        if barShown { Console.line() }
+        barShown = false
     }
 
     func epoch(_ record: EpochRecord, of epochs: Int) {
         var line = String(format: "Epoch %d/%d - %.2fs - loss: %.4f", record.epoch, epochs, record.seconds, record.loss.total)
         if let validation = record.validation { line += String(format: " - val_loss: %.4f", validation.total) }
         Console.line((live ? "\r\u{1B}[2K" : "") + line)
+        barShown = false
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumericCore
+import Runs
 import VAE
 
 /// `vae reconstruct`: test images above, their reconstructions below.
@@ -20,17 +21,19 @@ struct Reconstruct: ParsableCommand {
 
     func run() throws {
         let (folder, model, configuration) = try runOption.load()
-        let test = try DataSplits.testImages(of: configuration, run: folder, override: data)
+        let test = try CommandErrors.translating {
+            try RunData.trainingAndTest(of: configuration, run: folder, folder: data, training: false, observer: ConsoleObserver()).test
+        }
         guard start >= 0, start <= test.count, count <= test.count - start else {
-            throw ConfigurationError("--start \(start) --count \(count) goes beyond the \(test.count) test images")
+            throw CommandFailure(description: "--start \(start) --count \(count) goes beyond the \(test.count) test images")
         }
         let originals = test.matrix(start..<(start + count))
-        let reconstructions = model.reconstruct(originals)
+        let reconstructions = model.reconstructed(originals)
         let both = Matrix(rows: 2 * count, columns: test.imageSize)
         both.base.update(from: originals.base, count: originals.count)
         (both.base + originals.count).update(from: reconstructions.base, count: reconstructions.count)
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("reconstructions.png")
-        try Figures.grid(for: configuration.model, columns: count).write(both, to: url)
+        try RunFigures.grid(for: configuration.model, columns: count).write(both, to: url)
         Console.line("Wrote \(count) test images and their reconstructions to \(url.path)")
     }
 }

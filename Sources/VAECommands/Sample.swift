@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumericCore
+import Runs
 import VAE
 
 /// `vae sample`: new images from random codings.
@@ -30,10 +31,13 @@ struct Sample: ParsableCommand {
     func run() throws {
         let (folder, model, configuration) = try runOption.load()
         let mixture = prior == .gmm
-            ? try MixturePrior.fitted(to: model, of: folder, weights: runOption.weightsURL, configuration, components: components, covariance: covariance, data: data)
+            ? try CommandErrors.translating {
+                try MixturePrior.fitted(to: model, of: folder, weights: runOption.weightsURL, configuration, components: components,
+                                        covariance: covariance, dataFolder: data, observer: ConsoleObserver())
+            }
             : nil
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
-        try Figures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, mixture: mixture, to: url)
+        try RunFigures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, mixture: mixture, to: url)
         Console.line("Wrote \(count) samples to \(url.path)")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runs
 import VAE
 
 /// `vae traverse`: what each latent dimension encodes.
@@ -21,7 +22,7 @@ struct Traverse: ParsableCommand {
         let (folder, model, configuration) = try runOption.load()
         let codings = Codings.traversal(size: configuration.model.codingSize, from: from, to: to, steps: steps)
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("traversal.png")
-        try Figures.grid(for: configuration.model, columns: steps).write(model.decode(codings), to: url)
+        try RunFigures.grid(for: configuration.model, columns: steps).write(model.decoded(codings), to: url)
         Console.line("Wrote \(configuration.model.codingSize) rows of \(steps) images to \(url.path)")
     }
 }
@@ -44,11 +45,11 @@ struct Manifold: ParsableCommand {
     func run() throws {
         let (folder, model, configuration) = try runOption.load()
         guard configuration.model.codingSize == 2 else {
-            throw ConfigurationError("vae manifold needs a run with --coding-size 2; this one has \(configuration.model.codingSize) (try vae traverse)")
+            throw CommandFailure(description: "vae manifold needs a run with --coding-size 2; this one has \(configuration.model.codingSize) (try vae traverse)")
         }
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("manifold.png")
         let codings = Codings.grid(from: -extent, to: extent, steps: steps)
-        try Figures.grid(for: configuration.model, columns: steps, scale: 1).write(model.decode(codings), to: url)
+        try RunFigures.grid(for: configuration.model, columns: steps, scale: 1).write(model.decoded(codings), to: url)
         Console.line("Wrote a \(steps)×\(steps) grid over [-\(extent), \(extent)]² to \(url.path)")
     }
 }

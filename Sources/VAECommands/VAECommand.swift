@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runs
 import VAE
 
 /// `vae`: train, sample and study variational autoencoders on images.
@@ -12,7 +13,7 @@ public struct VAECommand: ParsableCommand {
         chapter 17, on Fashion-MNIST, and writes a run folder that every other command reopens.
         """,
         subcommands: [Train.self, Sample.self, Interpolate.self, Traverse.self, Manifold.self, Reconstruct.self,
-                      Evaluate.self, Classifier.self, Study.self])
+                      Evaluate.self, Classifier.self, StudyCommand.self])
 
     public init() {}
 }
@@ -29,7 +30,7 @@ struct RunOption: ParsableArguments {
 
     /// The run's model with the chosen weights, and its configuration.
     func load() throws -> (RunFolder, VariationalAutoencoder, RunConfiguration) {
-        let (model, configuration) = try folder.loadModel(weights: weightsURL)
+        let (model, configuration) = try CommandErrors.translating { try folder.loadModel(weights: weightsURL) }
         return (folder, model, configuration)
     }
 }

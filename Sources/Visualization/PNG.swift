@@ -1,3 +1,4 @@
+import Storage
 import CPNG
 import CStb
 import Foundation

@@ -21,9 +21,9 @@ struct Benchmark: ParsableCommand {
         let full = try MNISTFormat.load(.train, from: URL(fileURLWithPath: data))
         let training = full.subset(0..<(full.count - 5000)), validation = full.subset((full.count - 5000)..<full.count)
         var generator = SeededGenerator(seed: 42)
-        let model = VariationalAutoencoder(.book, generator: &generator)
+        let model = try VariationalAutoencoder(.book, generator: &generator)
         let options = TrainingOptions.book
-        let trainer = Trainer(model: model, training: training, validation: validation, options: options, generator: generator)
+        let trainer = try Trainer(model: model, training: training, validation: validation, options: options, generator: generator)
 
         var firstStep: Double?
         var seconds: [Double] = []
@@ -47,10 +47,11 @@ struct Benchmark: ParsableCommand {
         let flops = epochFLOPs(model, training: training.count, validation: validation.count)
 
         let codings = Codings.random(count: 10_000, size: 10, generator: &generator)
-        _ = model.decode(codings)
+        let images = Matrix(rows: codings.rows, columns: model.configuration.imageSize)
+        model.decode(codings, into: images)
         let decodeStart = Date()
         let decodeRepeats = 5
-        for _ in 0..<decodeRepeats { _ = model.decode(codings) }
+        for _ in 0..<decodeRepeats { model.decode(codings, into: images) }
         let decodeSeconds = Date().timeIntervalSince(decodeStart) / Double(decodeRepeats)
 
         let floor = blasOnlyEpochSeconds(model, training: training.count, validation: validation.count)

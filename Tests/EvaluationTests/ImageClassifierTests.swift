@@ -1,3 +1,4 @@
+import Storage
 import Datasets
 @testable import Evaluation
 import Foundation

@@ -87,19 +87,18 @@ import CKernels
                 a.gradient.copy(from: first)
                 b.gradient.copy(from: first)
             }
-            let halves = GradientHalves(second: seconds, shares: (64 / 100, 36 / 100))
-            fusedOptimizer.step(combining: halves)
-            halves.combine(into: combined)
+            fusedOptimizer.step(ShardedGradient(shards: [fused.map(\.gradient), seconds], shares: [64 / 100, 36 / 100]))
+            ShardedGradient(shards: [combined.map(\.gradient), seconds], shares: [64 / 100, 36 / 100]).combine(into: combined)
             combinedOptimizer.step()
         }
         for (a, b) in zip(fused, combined) {
             #expect(a.value.values.map(\.bitPattern) == b.value.values.map(\.bitPattern), "\(kind) \(a.name)")
         }
         // and the combination is the images-weighted mean
-        let halves = GradientHalves(second: [Matrix(rows: 1, columns: 2, values: [3, 5])], shares: (0.25, 0.75))
         let parameter = Parameter(name: "p", value: Matrix(rows: 1, columns: 2))
         parameter.gradient.assign([1, 1])
-        halves.combine(into: [parameter])
+        ShardedGradient(shards: [[parameter.gradient], [Matrix(rows: 1, columns: 2, values: [3, 5])]], shares: [0.25, 0.75])
+            .combine(into: [parameter])
         #expect(parameter.gradient.values == [2.5, 4])
     }
 

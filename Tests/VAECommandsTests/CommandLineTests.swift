@@ -1,5 +1,7 @@
+import Storage
 import CStb
 import Foundation
+import Runs
 import NumericCore
 import Testing
 import TestSupport
@@ -93,7 +95,7 @@ import Visualization
         expectFailure(["train", "--epochs", "0", "--out", out] + data, "--epochs must be at least 1")
         expectFailure(["train", "--batch-size", "0", "--out", out] + data, "--batch-size must be from 1 to 65536")
         expectFailure(["train", "--learning-rate=-1", "--out", out] + data, "--learning-rate must be a positive")
-        expectFailure(["train", "--coding-size", "0", "--out", out] + data, "coding size must be at least 1")
+        expectFailure(["train", "--coding-size", "0", "--out", out] + data, "--coding-size must be at least 1")
         expectFailure(["train", "--hidden", "150,x", "--out", out] + data, "hidden")
         expectFailure(["train", "--validation", "900", "--data", Self.data.path, "--out", out], "leaves no training images")
         expectFailure(["train", "--data", "/no/such/folder", "--out", out], "no such folder")
@@ -143,7 +145,7 @@ import Visualization
     @Test func optionsThatDoNotFitTogetherAreRefusedBeforeAnyWork() throws {
         let out = IDXFiles.temporaryFolder("variant-bad").appendingPathComponent("run")
         for (arguments, expected) in [
-            (["--filters", "8,16"], "--filters sets the convolutions"),
+            (["--filters", "8,16"], "--filters apply to the convolutional architecture only"),
             (["--architecture", "conv", "--filters", "8,8,8,8"], "divisible by 16"),
             (["--architecture", "conv", "--filters", "0"], "--filters"),
             (["--architecture", "conv", "--filters", "9000"], "--filters must be between"),
@@ -199,10 +201,10 @@ import Visualization
         #expect(report.importanceWeighted!.negativeLogLikelihood <= report.importanceWeighted!.negativeELBO)
         #expect(report.classifierNote == nil)
 
-        // Without a classifier the report says how to get one and still measures sharpness.
+        // Without a classifier the report says why its measures are missing and still measures sharpness.
         let missing = folder.appendingPathComponent("none.safetensors").path
         let plain = try #require(try VAECommand.parseAsRoot(arguments + ["--classifier", missing]) as? Evaluate).makeReport()
         #expect(plain.samples?.frechetDistance == nil && plain.samples?.sharpnessRatio != nil)
-        #expect(plain.classifierNote?.contains("vae classifier --data") == true)
+        #expect(plain.classifierNote?.contains("no classifier at") == true)
     }
 }

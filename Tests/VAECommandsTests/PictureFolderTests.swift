@@ -1,4 +1,5 @@
 import Foundation
+import Runs
 import NumericCore
 import Testing
 import TestSupport
@@ -46,12 +47,12 @@ import Visualization
         let out = try train(["--architecture", "conv", "--filters", "8"])
         let folder = RunFolder(out)
         let configuration = try folder.readConfiguration()
-        #expect(configuration.images == ImageFolderSettings(side: 8, channels: 3, background: .white))
+        #expect(configuration.data.pictures == ImageFolderSettings(side: 8, channels: 3, background: .white))
         #expect(configuration.model.imageHeight == 8 && configuration.model.channels == 3)
         let split = try ImageFolderSplit.read(folder.splitURL)
         #expect(split.test.count == 6 && split.validation.count == 6 && Set(split.test).isDisjoint(with: split.validation))
         #expect(split.classes == ["circles", "squares", "stars"])
-        #expect(configuration.training.validationCount == 6)
+        #expect(configuration.data.validationCount == 6)
 
         let samples = try #require(PNG.decode(Data(contentsOf: folder.file("samples.png"))))
         #expect(samples.channels == 3 && samples.width == 7 * 24 + 8 * 2)
@@ -76,7 +77,7 @@ import Visualization
         #expect(other.test.count == 10 && other.validation.count == 5 && other.test != first.test)
 
         let grey = try RunFolder(try train(["--channels", "1"])).readConfiguration()
-        #expect(grey.images?.channels == 1 && grey.model.channels == 1)
+        #expect(grey.data.pictures?.channels == 1 && grey.model.channels == 1)
     }
 
     @Test func foldersThatCannotTrainAreRefusedClearly() throws {

@@ -1,4 +1,6 @@
+import Storage
 import Foundation
+import Runs
 import NumericCore
 import Testing
 import TestSupport
@@ -36,14 +38,14 @@ import VAE
 
     static let configuration = ModelConfiguration(imageHeight: 8, imageWidth: 8, codingSize: 3, hidden: [16])
     static let options = TrainingOptions(epochs: 3, batchSize: 64)
-    static let run = RunConfiguration(model: configuration, training: options, data: data.path)
+    static let run = RunConfiguration(model: configuration, training: options, data: DataSelection(folder: data.path))
 
     /// A small trainer on the test dataset; the same seed gives the same run.
     func trainer(seed: UInt64) throws -> Trainer {
         let images = try Datasets_load(Self.data)
         var generator = SeededGenerator(seed: seed)
-        let model = VariationalAutoencoder(Self.configuration, generator: &generator)
-        return Trainer(model: model, training: images.0, validation: images.1, options: Self.options, generator: generator)
+        let model = try VariationalAutoencoder(Self.configuration, generator: &generator)
+        return try Trainer(model: model, training: images.0, validation: images.1, options: Self.options, generator: generator)
     }
 
     /// Three uninterrupted epochs: what every resumed run must end with.

@@ -10,12 +10,12 @@ import TestSupport
     static let cases: [(Likelihood, Float)] = [(.mse, 1), (.mse, 0), (.mse, 3.5), (.bernoulli, 1), (.gaussian, 1)]
 
     @Test(arguments: 0..<cases.count)
-    func totalLossGradientMatchesFiniteDifferences(caseIndex: Int) {
+    func totalLossGradientMatchesFiniteDifferences(caseIndex: Int) throws {
         let (likelihood, beta) = Self.cases[caseIndex]
         let configuration = ModelConfiguration(imageHeight: 3, imageWidth: 4, codingSize: 3, hidden: [8, 6],
                                                activation: .tanh, likelihood: likelihood, beta: beta)
         var generator = SeededGenerator(seed: 7)
-        let model = VariationalAutoencoder(configuration, generator: &generator)
+        let model = try VariationalAutoencoder(configuration, generator: &generator)
         let images = randomMatrix(5, 12, in: 0...1, seed: 11)
         let noise = Matrix(rows: 5, columns: 3)
         noise.fillNormal(using: &generator)
@@ -31,11 +31,11 @@ import TestSupport
         }
     }
 
-    @Test func reluModelGradientMatchesFiniteDifferences() {
+    @Test func reluModelGradientMatchesFiniteDifferences() throws {
         // The book's activation, where kinks make the check a little noisier.
         let configuration = ModelConfiguration(imageHeight: 4, imageWidth: 4, codingSize: 2, hidden: [10, 7])
         var generator = SeededGenerator(seed: 3)
-        let model = VariationalAutoencoder(configuration, generator: &generator)
+        let model = try VariationalAutoencoder(configuration, generator: &generator)
         let images = randomMatrix(6, 16, in: 0...1, seed: 5)
         let noise = Matrix(rows: 6, columns: 2)
         noise.fillNormal(using: &generator)

@@ -15,9 +15,9 @@ import TestSupport
         let configuration = ModelConfiguration(imageHeight: 8, imageWidth: 8, codingSize: 4, hidden: [32],
                                                likelihood: likelihood)
         var generator = SeededGenerator(seed: 3)
-        let model = VariationalAutoencoder(configuration, generator: &generator)
-        let trainer = Trainer(model: model, training: training, validation: test,
-                              options: TrainingOptions(epochs: 6, batchSize: 32, seed: 3), generator: generator)
+        let model = try VariationalAutoencoder(configuration, generator: &generator)
+        let trainer = try Trainer(model: model, training: training, validation: test,
+                              options: TrainingOptions(epochs: 6, batchSize: 32), generator: generator)
         for _ in 0..<6 { try trainer.trainEpoch() }
         return (model, test)
     }

@@ -15,8 +15,8 @@ import Visualization
         // --- README example (with a short run) ---
         let images = try MNISTFormat.load(.train, from: folder)
         var generator = SeededGenerator(seed: 42)
-        let model = VariationalAutoencoder(.book, generator: &generator)     // the book's encoder and decoder
-        let trainer = Trainer(model: model,
+        let model = try VariationalAutoencoder(.book, generator: &generator)     // the book's encoder and decoder
+        let trainer = try Trainer(model: model,
                               training: images.subset(0..<500),             // 0..<55_000 in the book
                               validation: images.subset(500..<600),         // 55_000..<60_000
                               options: .book, generator: generator)
@@ -25,7 +25,7 @@ import Visualization
             print(epoch.epoch, epoch.loss.total, epoch.validation!.total)
         }
         let codings = Codings.random(count: 21, size: 10, generator: &generator)
-        let samples = model.decode(codings)                                  // 21 images of 784 pixels
+        let samples = model.decoded(codings)                                 // 21 images of 784 pixels
         try ImageGrid(imageHeight: 28, imageWidth: 28, columns: 7).write(samples, to: output)
         // --- end of the example ---
 

@@ -1,3 +1,4 @@
+import Storage
 import CStb
 import Foundation
 import NumericCore

@@ -1,3 +1,4 @@
+import Storage
 import Datasets
 import Foundation
 import NumericCore

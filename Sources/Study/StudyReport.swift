@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Runs
 import NumericCore
 import VAE
 import Visualization
@@ -51,7 +52,7 @@ struct StudyReport {
 
     mutating func epochs() throws {
         let book = StudyPlan.book
-        let histories = try seeds.map { try LossHistory(RunFolder(runner.runFolder(book, seed: $0)).historyURL) }
+        let histories = try seeds.map { try LossHistory(runner.runFolder(book, seed: $0)) }
         let epochs = histories.map(\.validation.count).min() ?? 0
         let validation = (0..<epochs).map { e in SeedSummary(histories.map { $0.validation[e] }).mean }
         let training = (0..<epochs).map { e in SeedSummary(histories.map { $0.training[e] }).mean }

@@ -1,6 +1,8 @@
+import Storage
 import Datasets
 import Foundation
 import NumericCore
+import VAE
 
 /// How a run made its images from a folder of picture files (kept in `config.json`).
 public struct ImageFolderSettings: Codable, Equatable, Sendable {
@@ -17,8 +19,8 @@ public struct ImageFolderSettings: Codable, Equatable, Sendable {
     }
 
     public func validate() throws(ConfigurationError) {
-        guard (1...4096).contains(side) else { throw ConfigurationError("--image-size must be from 1 to 4096, not \(side)") }
-        guard channels == 1 || channels == 3 else { throw ConfigurationError("--channels must be 1 or 3, not \(channels)") }
+        guard (1...4096).contains(side) else { throw ConfigurationError(.imageSize, side, "must be from 1 to 4096") }
+        guard channels == 1 || channels == 3 else { throw ConfigurationError(.channels, channels, "must be 1 or 3") }
     }
 }
 
@@ -34,7 +36,7 @@ public struct ImageFolderSplit: Codable, Equatable, Sendable {
     /// Shuffles `names` with `seed` and takes the first `test`, then `validation` of them.
     public static func make(names: [String], classes: [String], validation: Int, test: Int, seed: UInt64) throws -> ImageFolderSplit {
         guard validation >= 0, test >= 0, validation + test < names.count else {
-            throw ConfigurationError("\(names.count) usable images cannot hold out \(validation) for validation and \(test) for testing and still train on some; pass smaller --validation and --test, or add images")
+            throw ConfigurationError("\(names.count) usable images cannot hold out \(validation) for validation and \(test) for testing and still train on some; hold out fewer, or add images")
         }
         var generator = SeededGenerator(seed: seed)
         var order = Array(names.indices)
@@ -70,7 +72,7 @@ public struct ImageFolderSplit: Codable, Equatable, Sendable {
         } catch let error as FileError {
             throw error
         } catch {
-            throw FileError(path: url.path, problem: "not a valid split: \(RunFolder.describe(error))")
+            throw FileError(path: url.path, problem: "not a valid split: \(describe(error))")
         }
     }
 }

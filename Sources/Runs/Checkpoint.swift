@@ -1,5 +1,7 @@
+import Storage
 import Foundation
 import NumericCore
+import VAE
 
 /// One file that holds everything needed to continue a training run exactly: the weights
 /// (`model.<name>`), the optimizer's state (`optimizer.<name>`), and, in the safetensors
@@ -24,12 +26,16 @@ public enum Checkpoint {
     public static func configuration(at url: URL) throws -> RunConfiguration {
         let configuration = try decode(RunConfiguration.self, key: "configuration", from: SafeTensors.read(url).metadata, url: url)
         do {
-            try configuration.model.validate()
-            try configuration.training.validate()
+            try configuration.validate()
         } catch {
             throw FileError(path: url.path, problem: "its configuration is invalid: \(error.description)")
         }
         return configuration
+    }
+
+    /// The epochs a checkpoint holds, oldest first.
+    public static func history(at url: URL) throws -> [EpochRecord] {
+        try decode(TrainerState.self, key: "trainer", from: SafeTensors.read(url).metadata, url: url).history
     }
 
     /// Puts a trainer (built from the same configuration) back in the checkpoint's state.
@@ -57,7 +63,7 @@ public enum Checkpoint {
         do {
             return try JSONDecoder().decode(T.self, from: Data(json.utf8))
         } catch {
-            throw FileError(path: url.path, problem: "its \(key) record is damaged: \(RunFolder.describe(error))")
+            throw FileError(path: url.path, problem: "its \(key) record is damaged: \(describe(error))")
         }
     }
 }

@@ -1,40 +1,9 @@
 import Evaluation
 import Foundation
-import VAE
+import Runs
 
-/// What `vae evaluate` reports: `--json` writes it as it is, otherwise a table.
-struct EvaluationReport: Codable {
-    var images: Int
-    /// The loss in the units training reports (the book's: MSE per pixel + KL / 784).
-    var loss: Float
-    var reconstruction: Float
-    var latent: Float
-    /// KL divergence from the encoder's distribution to N(0, I), nats per image.
-    var klDivergence: Float
-    /// The reconstruction term as a negative log-likelihood, nats per image.
-    var reconstructionNats: Float
-    /// −ELBO = reconstruction (nats) + KL: an upper bound on −log p(x), nats per image.
-    var negativeELBO: Float
-    /// Σ over pixels of the squared error of the reconstruction from the mean coding, per image.
-    var squaredErrorPerImage: Float
-    var squaredErrorPerPixel: Float
-    /// The importance-weighted estimate of −log p(x), nats per image (nil when skipped).
-    var importanceWeighted: LikelihoodEstimate?
-    /// KL per latent dimension and the number of active units.
-    var latentUsage: LatentUsage
-    /// The prior the samples' codings were drawn from.
-    var prior: String?
-    /// Generated images measured against the test images.
-    var samples: SampleQuality?
-    /// Training images measured against the test images: what real images score.
-    var realData: SampleQuality?
-    /// The classifier's test accuracy, as recorded with its weights.
-    var classifierAccuracy: Double?
-    /// Why the classifier's measures are missing, when they are.
-    var classifierNote: String?
-    /// How long the whole evaluation took.
-    var seconds: Double = 0
-
+/// `vae evaluate`'s table: every measure of a report with its name and units.
+extension EvaluationReport {
     func printTable(run: String) {
         func line(_ name: String, _ value: String) {
             Console.line(name.padding(toLength: 46, withPad: " ", startingAt: 0) + value)

@@ -1,17 +1,18 @@
+import Storage
 import Foundation
 import NumericCore
 import VAE
 import Visualization
 
-/// The pictures a run produces, shared by `train` and the commands that redo them.
-enum Figures {
-    static func grid(for configuration: ModelConfiguration, columns: Int, scale: Int = 3) -> ImageGrid {
+/// The pictures a run produces: written by a training, redone by the commands that draw them.
+public enum RunFigures {
+    public static func grid(for configuration: ModelConfiguration, columns: Int, scale: Int = 3) -> ImageGrid {
         ImageGrid(imageHeight: configuration.imageHeight, imageWidth: configuration.imageWidth,
                   channels: configuration.channels, columns: columns, scale: scale)
     }
 
     /// Images decoded from random codings, as the book's Figure 17-12.
-    static func writeSamples(_ model: VariationalAutoencoder, count: Int, columns: Int, seed: UInt64,
+    public static func writeSamples(_ model: VariationalAutoencoder, count: Int, columns: Int, seed: UInt64,
                              prior: Prior, mixture: GaussianMixture? = nil, to url: URL) throws {
         var generator = SeededGenerator(seed: seed)
         let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior,
@@ -21,18 +22,18 @@ enum Figures {
         let rows = (count + columns - 1) / columns
         let side = max(columns * model.configuration.imageWidth, rows * model.configuration.imageHeight)
         let scale = max(1, min(3, 2400 / max(side, 1)))
-        try grid(for: model.configuration, columns: columns, scale: scale).write(model.decodeAll(codings), to: url)
+        try grid(for: model.configuration, columns: columns, scale: scale).write(model.decoded(codings), to: url)
     }
 
     /// Images along one latent axis, as the book's Figure 17-13.
-    static func writeAxisInterpolation(_ model: VariationalAutoencoder, axis: Int, from start: Float, to end: Float,
+    public static func writeAxisInterpolation(_ model: VariationalAutoencoder, axis: Int, from start: Float, to end: Float,
                                        steps: Int, to url: URL) throws {
         let codings = Codings.alongAxis(axis, from: start, to: end, steps: steps, size: model.configuration.codingSize)
-        try grid(for: model.configuration, columns: steps).write(model.decode(codings), to: url)
+        try grid(for: model.configuration, columns: steps).write(model.decoded(codings), to: url)
     }
 
     /// Training and validation loss per epoch.
-    static func writeCurves(_ history: [EpochRecord], to url: URL) throws {
+    public static func writeCurves(_ history: [EpochRecord], to url: URL) throws {
         let training = history.map { (x: Double($0.epoch), y: Double($0.loss.total)) }
         let validation = history.compactMap { record in record.validation.map { (x: Double(record.epoch), y: Double($0.total)) } }
         var series = [LineChart.Series(name: "training loss", points: training, color: LineChart.palette[0])]

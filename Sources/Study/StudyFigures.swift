@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Runs
 import NumericCore
 import VAE
 import Visualization
@@ -12,19 +13,19 @@ enum StudyFigures {
         var generator = SeededGenerator(seed: 7)
         let codings = Codings.random(count: 30, size: model.configuration.codingSize, prior: prior,
                                      mixture: mixture, generator: &generator)
-        let grid = Figures.grid(for: model.configuration, columns: 10, scale: 2)
-        return .png(try grid.png(model.decodeAll(codings)), caption: caption, fileName: "figures/\(file).png")
+        let grid = RunFigures.grid(for: model.configuration, columns: 10, scale: 2)
+        return .png(try grid.png(model.decoded(codings)), caption: caption, fileName: "figures/\(file).png")
     }
 
     /// Ten test images (or as many as there are) above their reconstructions from the mean coding.
     static func reconstructions(_ model: VariationalAutoencoder, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
         let count = min(10, test.count)
         let originals = test.matrix(0..<count)
-        let reconstructed = model.reconstruct(originals)
+        let reconstructed = model.reconstructed(originals)
         let both = Matrix(rows: 2 * count, columns: test.imageSize)
         both.base.update(from: originals.base, count: originals.count)
         (both.base + originals.count).update(from: reconstructed.base, count: reconstructed.count)
-        let grid = Figures.grid(for: model.configuration, columns: count, scale: 2)
+        let grid = RunFigures.grid(for: model.configuration, columns: count, scale: 2)
         return .png(try grid.png(both), caption: caption, fileName: "figures/\(file).png")
     }
 

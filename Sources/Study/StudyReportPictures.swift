@@ -1,4 +1,5 @@
 import Foundation
+import Runs
 import VAE
 import Visualization
 
@@ -6,9 +7,9 @@ extension StudyReport {
     /// The assignment's last task: a VAE on a dataset of one's own.
     mutating func ownPictures() throws {
         guard let model = plan.pictureModel else { return }
-        let run = RunFolder(runner.runFolder(model.name, seed: first))
+        let run = runner.runFolder(model.name, seed: first)
         let (trained, configuration) = try runner.model(model.name, seed: first, epoch: model.epochs)
-        let (_, test) = try DataSplits.trainingAndTest(of: configuration, run: run, override: nil, training: false)
+        let (_, test) = try RunData.trainingAndTest(of: configuration, run: run, training: false)
         let gaussian = try runner.measure(model.name, seed: first, epoch: model.epochs)
         let mixtureReport = try runner.measure(model.name, seed: first, epoch: model.epochs, prior: .gmm)
         let mixture = try runner.mixture(for: trained, model.name, seed: first, epoch: model.epochs)

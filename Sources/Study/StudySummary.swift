@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Runs
 import VAE
 
 /// Mean and spread of one measure over seeds, and the words the report uses for numbers.
@@ -79,18 +80,14 @@ enum StudyMeasure: CaseIterable {
     }
 }
 
-/// One run's history.csv: the training and validation loss of every epoch.
+/// A run's training and validation loss per epoch, as its checkpoint holds them.
 struct LossHistory {
-    var training: [Double] = []
-    var validation: [Double] = []
+    var training: [Double]
+    var validation: [Double]
 
-    init(_ url: URL) throws {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        for line in text.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count > 2, let loss = Double(fields[1]) else { continue }
-            training.append(loss)
-            validation.append(Double(fields[2]) ?? .nan)
-        }
+    init(_ run: RunFolder) throws {
+        let records = try Checkpoint.history(at: run.checkpointURL)
+        training = records.map { Double($0.loss.total) }
+        validation = records.map { $0.validation.map { Double($0.total) } ?? .nan }
     }
 }

@@ -1,0 +1,162 @@
+import Datasets
+import Evaluation
+import Foundation
+import NeuralNetwork
+import NumericCore
+import Storage
+import VAE
+
+/// What an evaluation measures and with what; the defaults are `vae evaluate`'s.
+public struct EvaluationOptions: Sendable {
+    /// The seed of the sampling noise, the importance samples and the generated images.
+    public var seed: UInt64 = 0
+    /// Codings per image of the importance-weighted bound; 0 skips it.
+    public var importanceSamples = 1000
+    /// Estimate the bound on this many test images, drawn at random (nil: all).
+    public var subset: Int?
+    /// Images to generate and measure against the test images; 0 skips them.
+    public var samples = 10_000
+    /// The distribution the generated images' codings are drawn from.
+    public var prior = Prior.gaussian
+    /// The mixture prior's size and covariance.
+    public var components = 10
+    public var covariance = GaussianMixture.Covariance.full
+    /// The classifier's weights (nil: the one kept for the run's dataset, `ClassifierLocation`).
+    public var classifier: URL?
+    /// Measure training images against the test images too, as the reference.
+    public var realData = true
+    /// The dataset read from another place (nil: the run's own folder).
+    public var dataFolder: String?
+    /// Another weights file of the run (nil: its `model.safetensors`).
+    public var weights: URL?
+
+    public init() {}
+
+    public func validate() throws(ConfigurationError) {
+        guard (0...1_000_000).contains(importanceSamples) else {
+            throw ConfigurationError(.importanceSamples, importanceSamples, "must be from 0 to 1000000")
+        }
+        if let subset, subset < 1 { throw ConfigurationError(.subset, subset, "must be at least 1") }
+        guard samples == 0 || (4...1_000_000).contains(samples) else {
+            throw ConfigurationError(.samples, samples, "must be 0 or from 4 to 1000000")
+        }
+        guard (1...1000).contains(components) else { throw ConfigurationError(.components, components, "must be from 1 to 1000") }
+    }
+}
+
+/// Measures a trained run on its test images: likelihood, latent use, reconstruction, and
+/// the quality of generated images beside real ones.
+public enum RunEvaluation {
+    public static func evaluate(_ folder: RunFolder, options: EvaluationOptions = EvaluationOptions(),
+                                observer: RunObserver? = nil) throws -> EvaluationReport {
+        try options.validate()
+        let start = Date()
+        let weights = options.weights ?? folder.weightsURL
+        let (model, configuration) = try folder.loadModel(weights: weights)
+        let (training, test) = try RunData.trainingAndTest(of: configuration, run: folder, folder: options.dataFolder,
+                                                           training: options.samples > 0, observer: observer)
+        var generator = SeededGenerator(seed: options.seed)
+        let batchSize = configuration.training.batchSize
+        let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
+        let squaredError = model.reconstructionError(on: test, batchSize: batchSize)
+        var report = EvaluationReport(
+            images: test.count, loss: loss.total, reconstruction: loss.reconstruction,
+            latent: loss.latent, klDivergence: loss.divergence,
+            reconstructionNats: model.reconstructionLoss.nats(loss.reconstruction),
+            negativeELBO: model.reconstructionLoss.nats(loss.reconstruction) + loss.divergence,
+            squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
+            importanceWeighted: importanceWeighted(model, test, options),
+            latentUsage: model.latentUsage(on: test, batchSize: batchSize))
+        if let training {
+            let mixture = options.prior == .gmm
+                ? try MixturePrior.fitted(to: model, of: folder, weights: weights, configuration, components: options.components,
+                                          covariance: options.covariance, dataFolder: options.dataFolder, observer: observer)
+                : nil
+            measureSamples(model, configuration, mixture: mixture, training: training, test: test, options: options,
+                           into: &report)
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// −log p(x) on the test images, or a seeded random subset of them.
+    static func importanceWeighted(_ model: VariationalAutoencoder, _ test: ImageDataset,
+                                   _ options: EvaluationOptions) -> LikelihoodEstimate? {
+        guard options.importanceSamples > 0 else { return nil }
+        var generator = SeededGenerator(seed: options.seed)
+        var images = test
+        if let subset = options.subset, subset < test.count {
+            var order = Array(0..<test.count)
+            order.shuffle(using: &generator)
+            images = test.selecting(Array(order.prefix(subset)))
+        }
+        return model.importanceWeightedBound(on: images, samples: options.importanceSamples, generator: &generator)
+    }
+
+    /// Generated images, and as many training images, each measured against the test
+    /// images: the samples' quality, and the same for real images as its reference.
+    static func measureSamples(_ model: VariationalAutoencoder, _ configuration: RunConfiguration, mixture: GaussianMixture?,
+                               training: ImageDataset, test: ImageDataset, options: EvaluationOptions,
+                               into report: inout EvaluationReport) {
+        var generator = SeededGenerator(seed: options.seed)
+        let codings = Codings.random(count: options.samples, size: configuration.model.codingSize, prior: options.prior,
+                                     mixture: mixture, generator: &generator)
+        let generated = model.decoded(codings)
+        let real = test.matrix(0..<test.count)
+        let shape = configuration.model.imageShape
+        let (classifier, note) = loadClassifier(for: configuration, shape: shape, options: options)
+        report.classifierNote = note
+        report.classifierAccuracy = classifier?.recordedAccuracy
+        let realFeatures = classifier?.features(of: real)
+        report.prior = options.prior.rawValue
+        report.samples = SampleQuality.measure(generated, against: real, shape: shape, classifier: classifier,
+                                               realFeatures: realFeatures)
+        if options.realData {
+            let realImages = training.matrix(0..<min(options.samples, training.count))
+            report.realData = SampleQuality.measure(realImages, against: real, shape: shape, classifier: classifier,
+                                                    realFeatures: realFeatures)
+        }
+    }
+
+    /// The dataset's classifier, or why there is none.
+    static func loadClassifier(for configuration: RunConfiguration, shape: ImageShape,
+                               options: EvaluationOptions) -> (ImageClassifier?, String?) {
+        let url = options.classifier ?? ClassifierLocation.url(for: options.dataFolder ?? configuration.data.folder)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let how = configuration.data.pictures == nil
+                ? "it is trained once per labelled IDX dataset"
+                : "it is trained on labelled IDX datasets only"
+            return (nil, "no classifier at \(url.path): the Fréchet distance, precision, recall and class coverage are skipped; \(how)")
+        }
+        do {
+            let loaded = try ImageClassifier.load(from: url)
+            guard loaded.configuration.imageShape == shape else {
+                return (nil, "the classifier at \(url.path) reads \(loaded.configuration.imageShape) images, not this model's; its measures are skipped")
+            }
+            return (loaded, nil)
+        } catch {
+            return (nil, "\(error); the classifier's measures are skipped")
+        }
+    }
+}
+
+extension RunFolder {
+    /// Keeps a report as the run's `evaluation.json`, for other tools to show.
+    public func write(_ report: EvaluationReport) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(encoder.encode(report), to: evaluationURL)
+    }
+
+    /// The run's last evaluation, if it has one.
+    public func readEvaluation() throws -> EvaluationReport? {
+        guard FileManager.default.fileExists(atPath: evaluationURL.path) else { return nil }
+        do {
+            return try JSONDecoder().decode(EvaluationReport.self, from: readFile(evaluationURL))
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(path: evaluationURL.path, problem: "not a valid evaluation report: \(describe(error))")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Storage
+import Foundation
+import NumericCore
+import VAE
+
+/// A folder holding one training run. Every command that trains writes one; every command
+/// that samples, interpolates or evaluates reopens one. All files are written atomically.
+///
+///     config.json             RunConfiguration
+///     model.safetensors       the weights after the last epoch (names and shapes as in the README)
+///     best.safetensors        the weights of the epoch with the lowest validation loss
+///     checkpoint.safetensors  weights, optimizer and trainer state: what `--resume` reads
+///     history.csv             one row per epoch
+///     split.json              for a folder of pictures: the files held out (ImageFolderSplit)
+///     evaluation.json         the last `RunEvaluation` report
+///     samples.png, interpolation.png, curves.svg   the pictures a training ends with
+public struct RunFolder: Sendable {
+    public let url: URL
+
+    public init(_ url: URL) { self.url = url }
+    public init(path: String) { self.init(URL(fileURLWithPath: path)) }
+
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    public var configurationURL: URL { file("config.json") }
+    public var weightsURL: URL { file("model.safetensors") }
+    public var bestWeightsURL: URL { file("best.safetensors") }
+    public var checkpointURL: URL { file("checkpoint.safetensors") }
+    public var historyURL: URL { file("history.csv") }
+    public var splitURL: URL { file("split.json") }
+    public var evaluationURL: URL { file("evaluation.json") }
+    /// The weights after `epoch` epochs, kept by `TrainingRun.writeSnapshot()`.
+    public func snapshotURL(epoch: Int) -> URL { file("model-epoch-\(epoch).safetensors") }
+    public var samplesURL: URL { file("samples.png") }
+    public var interpolationURL: URL { file("interpolation.png") }
+    public var curvesURL: URL { file("curves.svg") }
+    public var reconstructionsURL: URL { file("reconstructions.png") }
+
+    /// Every file a run's tools write into the folder under a fixed name.
+    var runFiles: [URL] {
+        [configurationURL, weightsURL, bestWeightsURL, checkpointURL, historyURL, splitURL, evaluationURL,
+         samplesURL, interpolationURL, curvesURL, reconstructionsURL]
+    }
+
+    /// Makes the folder for a new run; a folder that already holds a run is kept unless
+    /// `overwrite` says otherwise, so no result is lost by a repeated command.
+    public func create(overwrite: Bool) throws {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: configurationURL.path), !overwrite {
+            throw RunFolderError.holdsRun(url.path)
+        }
+        do {
+            try manager.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw FileError(path: url.path, problem: "cannot create the run folder: \(error.localizedDescription)")
+        }
+        guard manager.isWritableFile(atPath: url.path) else {
+            throw FileError(path: url.path, problem: "the run folder is not writable")
+        }
+    }
+
+    /// Removes what an earlier run left, before a new run is written over it.
+    public func removeRunFiles() throws {
+        for path in runFiles.map(\.path) {
+            if FileManager.default.fileExists(atPath: path) {
+                guard unlink(path) == 0 else {
+                    throw FileError(path: path, problem: "cannot remove the earlier run's file: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+    }
+
+    public func write(_ configuration: RunConfiguration) throws {
+        try AtomicFile.write(configuration.encoded(), to: configurationURL)
+    }
+
+    public func readConfiguration() throws -> RunConfiguration {
+        try RunConfiguration.decode(readFile(configurationURL), path: configurationURL.path)
+    }
+
+    /// The trained model, rebuilt from `config.json` and `model.safetensors` (or another
+    /// weights file of the same model, such as `best.safetensors`).
+    public func loadModel(weights: URL? = nil) throws -> (VariationalAutoencoder, RunConfiguration) {
+        let configuration = try readConfiguration()
+        var generator = SeededGenerator(seed: 0)
+        let model = try VariationalAutoencoder(configuration.model, generator: &generator)
+        try model.loadWeights(from: weights ?? weightsURL)
+        return (model, configuration)
+    }
+}
+
+/// Why a folder cannot take a new run.
+public enum RunFolderError: Error, CustomStringConvertible, Equatable {
+    /// The folder already holds a run, and replacing it was not asked for.
+    case holdsRun(String)
+
+    public var description: String {
+        switch self {
+        case .holdsRun(let path): "\(path): already holds a run"
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Datasets
+import Foundation
+import NumericCore
+import Storage
+import VAE
+
+/// A training run: a model, its trainer and data, and the run folder that keeps them.
+///
+/// It owns the policy of what a run writes: after every epoch a complete checkpoint, the
+/// weights, the best weights so far, `history.csv` and the loss curves; when the last
+/// epoch is done, sample and interpolation pictures. The folder is claimed for as long as
+/// the run object lives, so two trainings cannot write into one folder.
+///
+///     let run = try TrainingRun.start(RunRequest(), in: RunFolder(path: "runs/book"))
+///     try run.train()
+public final class TrainingRun {
+    public let folder: RunFolder
+    public private(set) var configuration: RunConfiguration
+    public let model: VariationalAutoencoder
+    public let trainer: Trainer
+    public let data: RunData
+    private let lock: RunLock
+    /// The lowest validation loss so far: the epoch whose weights `best.safetensors` holds.
+    private var bestLoss: Float
+
+    private init(folder: RunFolder, configuration: RunConfiguration, data: RunData, lock: RunLock) throws {
+        self.folder = folder
+        self.configuration = configuration
+        self.data = data
+        self.lock = lock
+        var generator = SeededGenerator(seed: configuration.seed)
+        model = try VariationalAutoencoder(configuration.model, generator: &generator)
+        trainer = try Trainer(model: model, training: data.training, validation: data.validation,
+                              options: configuration.training, generator: generator)
+        bestLoss = .infinity
+    }
+
+    /// A new run in `folder`. The settings and the data are checked before the folder is
+    /// touched; a folder that holds a run is replaced only when `overwrite` says so.
+    public static func start(_ request: RunRequest, in folder: RunFolder, overwrite: Bool = false,
+                             observer: RunObserver? = nil) throws -> TrainingRun {
+        try request.training.validate()
+        var selection = DataSelection(folder: request.data, validationCount: request.validationCount ?? 5000,
+                                      limit: request.limit)
+        try selection.validate()
+        let data: RunData, split: ImageFolderSplit?
+        if var pictures = request.pictures ?? (RunData.isPictureFolder(request.data) ? PictureRequest() : nil) {
+            pictures.validationCount = pictures.validationCount ?? request.validationCount
+            let made = try RunData.newPictureRun(request.data, pictures, seed: request.seed, limit: request.limit,
+                                                 cache: request.cache, observer: observer)
+            (data, split, selection.pictures) = (made.data, made.split, made.settings)
+            selection.validationCount = made.data.validation.count
+        } else {
+            (data, split) = (try RunData.idx(selection), nil)
+        }
+        var model = request.model
+        (model.imageHeight, model.imageWidth, model.channels) = (data.training.height, data.training.width, data.training.channels)
+        let configuration = RunConfiguration(model: model, training: request.training, seed: request.seed, data: selection)
+        try configuration.validate()
+        try folder.create(overwrite: overwrite)
+        let lock = try RunLock(folder)
+        try folder.removeRunFiles()
+        try split?.write(to: folder.splitURL)
+        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
+        try folder.write(configuration)
+        return run
+    }
+
+    /// The run in `folder`, as its checkpoint left it, to train on; `epochs` sets a new total.
+    public static func resume(_ folder: RunFolder, epochs: Int? = nil, observer: RunObserver? = nil) throws -> TrainingRun {
+        let lock = try RunLock(folder)
+        var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
+        if let epochs {
+            guard epochs > 0 else { throw ConfigurationError(.epochs, epochs, "must be at least 1") }
+            configuration.training.epochs = epochs
+        }
+        let data = try RunData.load(for: configuration, of: folder, observer: observer)
+        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
+        try Checkpoint.restore(run.trainer, from: folder.checkpointURL)
+        run.bestLoss = run.trainer.history.compactMap { $0.validation?.total }.min() ?? .infinity
+        try folder.write(configuration)
+        return run
+    }
+
+    /// Epochs completed so far.
+    public var epochsDone: Int { trainer.history.count }
+
+    /// Trains up to the configuration's epochs, writing the run's files after every epoch
+    /// and its pictures at the end. `shouldStop` is asked after every step: when it answers
+    /// true, the partly trained epoch is checkpointed and `TrainingError.interrupted` thrown.
+    /// A loss that is not finite throws `TrainingError.diverged`, and the folder keeps the
+    /// last good epoch.
+    public func train(observer: RunObserver? = nil, shouldStop: (() -> Bool)? = nil) throws {
+        observer?.trainingStarted(self)
+        let total = configuration.training.epochs
+        while epochsDone < total {
+            let record: EpochRecord
+            do {
+                record = try trainer.trainEpoch(progress: { observer?.stepFinished($0) }, shouldStop: shouldStop)
+            } catch TrainingError.interrupted(let epoch, let step) {
+                try Checkpoint.write(trainer, configuration: configuration, to: folder.checkpointURL)
+                throw TrainingError.interrupted(epoch: epoch, step: step)
+            }
+            try writeEpoch(record)
+            observer?.epochFinished(record, of: total)
+        }
+        try writePictures()
+    }
+
+    /// Keeps `model-epoch-N.safetensors`, a copy of the weights after `epochsDone` epochs.
+    @discardableResult
+    public func writeSnapshot() throws -> URL {
+        let url = folder.snapshotURL(epoch: epochsDone)
+        try model.saveWeights(to: url, metadata: ["epoch": String(epochsDone)])
+        return url
+    }
+
+    private func writeEpoch(_ record: EpochRecord) throws {
+        let metadata = ["epoch": String(record.epoch)]
+        try Checkpoint.write(trainer, configuration: configuration, to: folder.checkpointURL)
+        try model.saveWeights(to: folder.weightsURL, metadata: metadata)
+        if let loss = record.validation?.total, loss < bestLoss {
+            bestLoss = loss
+            try model.saveWeights(to: folder.bestWeightsURL, metadata: metadata)
+        }
+        try RunHistory.write(trainer.history, to: folder.historyURL)
+        try RunFigures.writeCurves(trainer.history, to: folder.curvesURL)
+    }
+
+    /// The book's Figures 17-12 and 17-13 for this model: samples from N(0, I), and
+    /// codings along one latent axis.
+    private func writePictures() throws {
+        try RunFigures.writeSamples(model, count: 21, columns: 7, seed: configuration.seed, prior: .gaussian,
+                                    to: folder.samplesURL)
+        try RunFigures.writeAxisInterpolation(model, axis: min(3, configuration.model.codingSize - 1), from: -0.8, to: 0.8,
+                                              steps: 7, to: folder.interpolationURL)
+    }
+}
+
+/// What a new run is asked to be: the model (its image shape comes from the data), how
+/// to train it, the seed, and the dataset. Defaults are the book's run on Fashion-MNIST.
+public struct RunRequest: Sendable {
+    public var model: ModelConfiguration
+    public var training: TrainingOptions
+    public var seed: UInt64
+    /// A folder in MNIST's IDX layout, or a folder of pictures.
+    public var data: String
+    /// Images held out to validate (nil: the book's 5,000, or a tenth of a folder of pictures).
+    public var validationCount: Int?
+    /// Train on the first `limit` training images only.
+    public var limit: Int?
+    /// How a folder of pictures is read (nil: the defaults, when `data` holds pictures).
+    public var pictures: PictureRequest?
+    /// Where decoded pictures are cached; nil for no cache.
+    public var cache: ImageCache?
+
+    public init(model: ModelConfiguration = .book, training: TrainingOptions = .book, seed: UInt64 = 42,
+                data: String = MNISTFormat.fashionMNISTDirectory, validationCount: Int? = nil, limit: Int? = nil,
+                pictures: PictureRequest? = nil, cache: ImageCache? = .standard) {
+        self.model = model
+        self.training = training
+        self.seed = seed
+        self.data = data
+        self.validationCount = validationCount
+        self.limit = limit
+        self.pictures = pictures
+        self.cache = cache
+    }
+}

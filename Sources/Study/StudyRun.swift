@@ -1,0 +1,76 @@
+import Datasets
+import Foundation
+import Runs
+import Storage
+
+/// The whole study: trains and measures every model of a plan, then writes the report,
+/// `index.html` (self-contained) and `report.md`, into one folder. Everything is kept
+/// there, so a rerun skips what is done and an interrupted study picks up where it stopped.
+public enum StudyRun {
+    /// Runs `plan` in `folder` and returns the report page's location.
+    @discardableResult
+    public static func run(_ plan: StudyPlan, in folder: URL, observer: RunObserver? = nil) throws -> URL {
+        let start = Date()
+        let test = try MNISTFormat.load(.test, from: URL(fileURLWithPath: plan.data))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let runner = StudyRunner(plan: plan, folder: folder, observer: observer)
+        runner.classifier = try classifier(for: plan, in: folder, observer: observer)
+        try runner.trainAll()
+
+        let classes = (0..<10).map { MNISTFormat.fashionMNISTClasses[$0] }
+        var report = StudyReport(runner: runner, test: test, classes: classes)
+        let count = plan.seeds.count
+        report.report.paragraph("""
+            The experiments behind this page were run by vae study\(plan.quick ? " --quick" : "") on \(plan.data) \
+            (\(plan.quick ? "the first 4,000 training images, " : "")\(count) seed\(count == 1 ? "" : "s") per comparison). \
+            Every number was measured in that run: the Fréchet distance, precision, recall and coverage of \
+            \(plan.samples) generated images against the \(test.count) test images in the feature space of a \
+            classifier trained on the real images (not Inception features, so not FID values), sharpness as the \
+            samples' mean gradient ÷ that of real images, and −log p(x) from the importance-weighted bound \
+            (k = \(plan.importanceSamples), \(plan.importanceImages) test images). Values are mean ± standard deviation over seeds.
+            """)
+        try report.epochs()
+        try report.latentLoss()
+        try report.sampling()
+        try report.sharpness()
+        if plan.pictureModel != nil { try report.ownPictures() }
+        let minutes = Date().timeIntervalSince(start) / 60
+        var time = StudyTime.read(from: folder)
+        time.seconds += Date().timeIntervalSince(start)
+        time.invocations += 1
+        report.report.section("About this run")
+        report.report.paragraph(String(format: "The study's experiments and this page took %.1f minutes on this machine in all, over %d run%@ of vae study (this one: %.1f minutes; what is already in the study folder is not done again).",
+                                        time.seconds / 60, time.invocations, time.invocations == 1 ? "" : "s", minutes))
+        try report.report.write(in: folder)
+        try time.write(to: folder)
+        return folder.appendingPathComponent("index.html")
+    }
+
+    /// The classifier the measures use: the dataset's own (trained now if missing), or for
+    /// a quick study a quick one of its own.
+    static func classifier(for plan: StudyPlan, in folder: URL, observer: RunObserver?) throws -> URL {
+        let url = plan.quick ? folder.appendingPathComponent("classifier.safetensors") : ClassifierLocation.url(for: plan.data)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            observer?.note("Study: training the classifier the measures use")
+            try DatasetClassifier.train(data: plan.data, epochs: plan.quick ? 2 : 10, limit: plan.quick ? 10_000 : nil,
+                                        to: url, observer: observer)
+        }
+        return url
+    }
+}
+
+/// The time spent on a study folder over every study that worked on it.
+struct StudyTime: Codable {
+    var seconds = 0.0
+    var invocations = 0
+
+    static func url(in folder: URL) -> URL { folder.appendingPathComponent("time.json") }
+
+    static func read(from folder: URL) -> StudyTime {
+        (try? JSONDecoder().decode(StudyTime.self, from: Data(contentsOf: url(in: folder)))) ?? StudyTime()
+    }
+
+    func write(to folder: URL) throws {
+        try AtomicFile.write(JSONEncoder().encode(self), to: Self.url(in: folder))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Runs
+import VAE
+
+/// A failure as the command line words it: one line, naming its own options.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Library errors carry values (which setting, which value, why); here they become
+/// sentences that name the option a user types.
+enum CommandErrors {
+    static func translating<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ConfigurationError {
+            throw CommandFailure(description: error.sentence(naming: error.setting.map(flag) ?? ""))
+        } catch RunFolderError.holdsRun(let path) {
+            throw CommandFailure(description: "\(path): already holds a run; pass --overwrite to replace it, or choose another --out")
+        }
+    }
+
+    /// The option that sets `setting`.
+    static func flag(_ setting: ConfigurationError.Setting) -> String {
+        switch setting {
+        case .validationCount: "--validation"
+        case .testCount: "--test"
+        case .klWarmUp: "--kl-warmup"
+        case .imageShape: "the image shape"
+        default: "--" + setting.rawValue.reduce(into: "") { name, character in
+            name += character.isUppercase ? "-" + character.lowercased() : String(character)
+        }
+        }
+    }
+}
