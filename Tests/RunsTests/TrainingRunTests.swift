@@ -1,0 +1,86 @@
+import Foundation
+import NumericCore
+import Runs
+import Storage
+import Testing
+import TestSupport
+import VAE
+
+/// A run as a library object: started, trained, stopped, resumed and evaluated without
+/// the command line.
+@Suite struct TrainingRunTests {
+    static let data = try! IDXFiles.makeDataset(train: 300, test: 40, side: 8)
+
+    func request(epochs: Int) -> RunRequest {
+        RunRequest(model: ModelConfiguration(codingSize: 3, hidden: [16]),
+                   training: TrainingOptions(epochs: epochs, batchSize: 32), seed: 5, data: Self.data.path,
+                   validationCount: 60)
+    }
+
+    final class Recorder: RunObserver {
+        var epochs: [Int] = []
+        var steps = 0
+        func epochFinished(_ record: EpochRecord, of epochs: Int) { self.epochs.append(record.epoch) }
+        func stepFinished(_ progress: StepProgress) { steps += 1 }
+    }
+
+    @Test func aRunTrainsAndKeepsEveryFile() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("training-run"))
+        let run = try TrainingRun.start(request(epochs: 2), in: folder)
+        let recorder = Recorder()
+        try run.train(observer: recorder)
+        #expect(recorder.epochs == [1, 2] && recorder.steps == 2 * 8)
+        for url in [folder.configurationURL, folder.weightsURL, folder.bestWeightsURL, folder.checkpointURL,
+                    folder.historyURL, folder.curvesURL, folder.samplesURL, folder.interpolationURL] {
+            #expect(FileManager.default.fileExists(atPath: url.path), "\(url.lastPathComponent)")
+        }
+        #expect(try Checkpoint.history(at: folder.checkpointURL).count == 2)
+        #expect(try folder.readConfiguration() == run.configuration)
+        #expect(run.configuration.data == DataSelection(folder: Self.data.path, validationCount: 60))
+    }
+
+    /// Resuming is exact: two epochs, then a third after reopening, give the weights of
+    /// three uninterrupted epochs; so does a stop in the middle of an epoch.
+    @Test func resumingGivesTheUninterruptedRun() throws {
+        let whole = RunFolder(IDXFiles.temporaryFolder("whole"))
+        try TrainingRun.start(request(epochs: 3), in: whole).train()
+
+        let parts = RunFolder(IDXFiles.temporaryFolder("parts"))
+        try TrainingRun.start(request(epochs: 2), in: parts).train()
+        do {
+            let resumed = try TrainingRun.resume(parts, epochs: 3)
+            var asked = 0
+            #expect(throws: TrainingError.self) { try resumed.train(shouldStop: { asked += 1; return asked == 3 }) }
+        }
+        let finished = try TrainingRun.resume(parts)
+        #expect(finished.trainer.epochInProgress?.stepsDone == 3)
+        try finished.train()
+        #expect(try SafeTensors.read(whole.weightsURL).tensors == SafeTensors.read(parts.weightsURL).tensors)
+    }
+
+    @Test func aSecondRunCannotClaimTheFolder() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("claimed"))
+        let run = try TrainingRun.start(request(epochs: 1), in: folder)
+        #expect(throws: FileError.self) { try TrainingRun.resume(folder) }
+        #expect(throws: RunFolderError.self) { try TrainingRun.start(request(epochs: 1), in: folder) }
+        withExtendedLifetime(run) {}
+    }
+
+    @Test func anEvaluationIsAValueKeptInTheRunFolder() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("evaluated"))
+        try TrainingRun.start(request(epochs: 1), in: folder).train()
+        var options = EvaluationOptions()
+        options.samples = 0
+        options.importanceSamples = 10
+        let report = try RunEvaluation.evaluate(folder, options: options)
+        #expect(report.images == 40 && report.importanceWeighted?.samples == 10 && report.samples == nil)
+        #expect(try folder.readEvaluation() == nil)
+        try folder.write(report)
+        let kept = try #require(try folder.readEvaluation())
+        #expect(kept.negativeELBO == report.negativeELBO && kept.latentUsage == report.latentUsage)
+        options.samples = 2
+        #expect { try RunEvaluation.evaluate(folder, options: options) } throws: {
+            ($0 as? ConfigurationError)?.setting == .samples
+        }
+    }
+}
