@@ -67,12 +67,6 @@ public struct ImageFolderSplit: Codable, Equatable, Sendable {
     }
 
     public static func read(_ url: URL) throws -> ImageFolderSplit {
-        do {
-            return try JSONDecoder().decode(ImageFolderSplit.self, from: readFile(url))
-        } catch let error as FileError {
-            throw error
-        } catch {
-            throw FileError(path: url.path, problem: "not a valid split: \(describe(error))")
-        }
+        try readJSON(ImageFolderSplit.self, from: url, what: "split")
     }
 }

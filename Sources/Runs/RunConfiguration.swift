@@ -114,6 +114,17 @@ public struct DataSelection: Codable, Equatable, Sendable {
     }
 }
 
+/// A JSON file a run keeps, decoded; a file that is missing or unreadable, or not `what`
+/// it should be, is an error naming the file.
+func readJSON<T: Decodable>(_ type: T.Type, from url: URL, what: String) throws -> T {
+    let data = try readFile(url)
+    do {
+        return try JSONDecoder().decode(T.self, from: data)
+    } catch {
+        throw FileError(path: url.path, problem: "not a valid \(what): \(describe(error))")
+    }
+}
+
 /// A decoding error as a short phrase: which key, which value.
 func describe(_ error: Error) -> String {
     switch error {

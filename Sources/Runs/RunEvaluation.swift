@@ -151,12 +151,6 @@ extension RunFolder {
     /// The run's last evaluation, if it has one.
     public func readEvaluation() throws -> EvaluationReport? {
         guard FileManager.default.fileExists(atPath: evaluationURL.path) else { return nil }
-        do {
-            return try JSONDecoder().decode(EvaluationReport.self, from: readFile(evaluationURL))
-        } catch let error as FileError {
-            throw error
-        } catch {
-            throw FileError(path: evaluationURL.path, problem: "not a valid evaluation report: \(describe(error))")
-        }
+        return try readJSON(EvaluationReport.self, from: evaluationURL, what: "evaluation report")
     }
 }

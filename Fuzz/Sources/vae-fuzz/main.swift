@@ -2,6 +2,7 @@ import Storage
 import Datasets
 import Foundation
 import NumericCore
+import Runs
 import VAE
 
 /// One input for one reader, chosen by `VAE_FUZZ_TARGET` (idx, safetensors or config).
