@@ -2,8 +2,12 @@
 # the test suite. Both first install the Debian packages the project needs, if missing.
 
 PACKAGES := libopenblas-dev libstb-dev libpng-dev zlib1g-dev pkgconf dataset-fashion-mnist
-# What only the tests need: a headless browser that opens the HTML reports as a reader would.
-TEST_PACKAGES := chromium
+# What only the tests need: a headless browser that opens the HTML reports as a reader
+# would, and qemu-user, which runs the program as a processor without AVX-512.
+TEST_PACKAGES := chromium qemu-user
+# The tests that run again on every other instruction set this processor has: the
+# kernels' path is fixed per process, so each path takes a test process of its own.
+NUMERIC_TESTS := NumericCoreTests|NeuralNetworkTests|OptimizersTests|VAETests
 RUN      := runs/book
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -23,6 +27,11 @@ demo: build
 test:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(TEST_PACKAGES)"
 	swift test
+	@for cpu in $$(scripts/instruction-sets.sh | awk '{ for (i = 2; i <= NF; i++) print $$i }'); do \
+	  echo "== the numeric and model tests again with VAE_CPU=$$cpu"; \
+	  VAE_CPU=$$cpu swift test --skip-build --filter '$(NUMERIC_TESTS)' || exit 1; \
+	done
+	swift build --product vae && scripts/emulated-haswell.sh
 
 build: deps
 	swift build -c release --product vae

@@ -33,13 +33,13 @@ extension Matrix {
 /// Matrix products on raw row-major storage, for layers that read one buffer as several
 /// shapes (a convolution sees a batch of images as one row per pixel).
 ///
-/// On processors with AVX-512 the products run in this package's own kernel
-/// (`CKernels`), split between the cores; elsewhere in OpenBLAS's `sgemm`.
+/// On processors with AVX-512, or AVX2 with FMA, the products run in this package's own
+/// kernel (`CKernels`), split between the cores; elsewhere in OpenBLAS's `sgemm`.
 /// Setting `VAE_MATRIX_PRODUCTS=openblas` in the environment chooses OpenBLAS everywhere.
 public enum BLAS {
     /// Which implementation computes the products in this process.
     public enum Implementation: String, Sendable {
-        case ownKernel = "own AVX-512 kernel"
+        case ownKernel = "own kernel"
         case openBLAS = "OpenBLAS sgemm"
     }
 
@@ -92,10 +92,23 @@ public enum BLAS {
 
 /// The number of threads products use: OpenBLAS's own, or the package's pool.
 public enum BLASThreads {
+    /// The threads a product started here would use.
     public static var count: Int {
-        BLAS.implementation == .ownKernel ? Int(vae_parallel_width()) : Int(openblas_get_num_threads())
+        BLAS.implementation == .ownKernel ? Int(vae_parallel_width_here()) : Int(openblas_get_num_threads())
     }
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+    /// Runs `body`, whose parts multiply on every core at once, with one thread per
+    /// product: OpenBLAS's threads would otherwise oversubscribe the cores (Debian's
+    /// OpenBLAS has no per-thread setting, so this switch is process-wide, restored after).
+    /// The own kernel needs nothing: inside a part its products stay on their thread.
+    public static func single<R>(_ body: () throws -> R) rethrows -> R {
+        guard BLAS.implementation == .openBLAS else { return try body() }
+        let before = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(before) }
+        return try body()
+    }
 }
 
 /// Processor settings for training.

@@ -87,7 +87,7 @@ public final class BatchShards {
 
     /// Runs `body` on every shard of a batch at once, each with its images and rows of
     /// `noise` on its own model; leaves their losses in `losses` and returns the shards' rows.
-    private func onShards<Indices: RandomAccessCollection<Int>>(
+    func onShards<Indices: RandomAccessCollection<Int>>(
         _ dataset: ImageDataset, indices: Indices, noise batchNoise: Matrix,
         _ body: (VariationalAutoencoder, Matrix, Matrix) -> LossBreakdown
     ) -> [Range<Int>] where Indices.Index == Int {
@@ -104,7 +104,7 @@ public final class BatchShards {
         if ranges.count == 1 {
             work(0)  // unsplit: the products inside may use every core
         } else {
-            Parallel.forEachPart(ranges.count) { part, _ in work(part) }
+            BLASThreads.single { Parallel.forEachPart(ranges.count) { part, _ in work(part) } }
         }
         return ranges
     }

@@ -116,7 +116,7 @@ import TestSupport
         (64, 10, 100), (10, 100, 128), (3, 200, 40), (130, 49, 401), (16, 48, 193), (33, 97, 0),
     ]
 
-    @Test(.enabled(if: available, "the processor has no AVX-512"),
+    @Test(.enabled(if: available, "the processor has neither AVX-512 nor AVX2 with FMA"),
           arguments: [(false, false), (true, false), (false, true), (true, true)])
     func agreesWithOpenBLAS(transposeA: Bool, transposeB: Bool) {
         for (index, shape) in Self.shapes.enumerated() {
@@ -137,7 +137,7 @@ import TestSupport
     }
 
     /// With beta = 0 the result's old contents are not read: NaNs there must not survive.
-    @Test(.enabled(if: available, "the processor has no AVX-512"))
+    @Test(.enabled(if: available, "the processor has neither AVX-512 nor AVX2 with FMA"))
     func betaZeroIgnoresWhatTheResultHeld() {
         let a = randomMatrix(20, 30, seed: 1), b = randomMatrix(30, 50, seed: 2)
         let c = Matrix(rows: 20, columns: 50)
@@ -148,7 +148,7 @@ import TestSupport
 
     /// Products made from several threads at once (the pool serves one; the others run
     /// on their own thread) give each caller its own right answer.
-    @Test(.enabled(if: available, "the processor has no AVX-512"))
+    @Test(.enabled(if: available, "the processor has neither AVX-512 nor AVX2 with FMA"))
     func productsFromSeveralThreadsAtOnce() {
         // Each thread writes only its own result and its own slot of `worst`.
         nonisolated(unsafe) let a = randomMatrix(128, 300, seed: 3), b = randomMatrix(200, 300, seed: 4)

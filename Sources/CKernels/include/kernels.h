@@ -1,7 +1,18 @@
 #ifndef VAE_KERNELS_H
 #define VAE_KERNELS_H
 
-/// Whether this processor runs the AVX-512 product below (checked once, at first call).
+/// The instruction sets the kernels are compiled for, from the least to the most.
+enum { VAE_CPU_BASELINE = 0, VAE_CPU_AVX2 = 1, VAE_CPU_AVX512 = 2 };
+
+/// The best of them this processor runs: AVX-512 (F, VL, BW), AVX2 with FMA, or the baseline.
+int vae_cpu_hardware_level(void);
+
+/// The instruction set every kernel of this process uses: the processor's best, or a lower
+/// one named by the environment variable VAE_CPU (`avx512`, `avx2` or `baseline`; a level
+/// the processor lacks is not taken). Decided at the first call.
+int vae_cpu_level(void);
+
+/// Whether the package's own matrix product below runs here (AVX-512, or AVX2 with FMA).
 int vae_matrix_product_available(void);
 
 /// `c[m×n] = alpha · op(a) · op(b) + beta · c`, all row-major and densely packed, where
