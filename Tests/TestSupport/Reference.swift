@@ -1,25 +1,27 @@
 import Foundation
 import NumericCore
+import Storage
 
-/// Values computed by Keras itself for the book's VAE, kept in the team's shared folder.
+/// Values computed by Keras itself for the book's VAE and for Nadam, kept in the repository
+/// (`Tests/Resources/keras-reference`, written by `scripts/keras-reference.py`).
 public enum KerasReference {
-    /// The reference folder: `$VAE_REFERENCE_DIR`, or `shared/reference` beside the checkout.
-    public static var directory: URL? {
-        if let path = ProcessInfo.processInfo.environment["VAE_REFERENCE_DIR"] {
+    /// The reference folder: `$VAE_REFERENCE_DIR` when set, otherwise the repository's
+    /// `Tests/Resources/keras-reference`.
+    public static var directory: URL {
+        if let path = ProcessInfo.processInfo.environment["VAE_REFERENCE_DIR"], !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
-        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let candidate = checkout.deletingLastPathComponent().appendingPathComponent("shared/reference")
-        return FileManager.default.fileExists(atPath: candidate.path) ? candidate : nil
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/keras-reference")
     }
 
-    /// Whether the reference files must be present: in continuous integration a missing
-    /// reference is a failure, not a skip.
-    public static var required: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
-
-    public static func file(_ name: String) -> URL? {
-        directory.map { $0.appendingPathComponent(name) }
+    /// A reference file; throws when it is missing, so a test without its reference fails.
+    public static func file(_ name: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw FileError(path: url.path, problem: "the Keras reference file is missing (scripts/keras-reference.py writes it)")
+        }
+        return url
     }
 }
 
