@@ -20,9 +20,10 @@ let package = Package(
 
         // Processor-level kernels: matrix products for AVX-512 processors, the Nadam
         // update and pixel scaling, split between the cores by a small pool of threads;
-        // subnormals flushed to zero. Optimised in debug builds too (the tests train small models through it);
-        // no contraction into fused multiply-adds, so every vector width gives the same bits.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-ffp-contract=off"])]),
+        // subnormals flushed to zero. No settings of its own, so the package can be
+        // depended on by version: each file turns contraction off itself, and the
+        // kernels call no libm function that sets errno.
+        .target(name: "CKernels"),
         // Numeric core: matrices over BLAS, random numbers, tensor files.
         .target(name: "NumericCore", dependencies: ["CBLAS", "CKernels"]),
         // Layers with their gradients.

@@ -1,5 +1,8 @@
 #include "kernels.h"
 
+// As in every file of this target: no contraction into fused multiply-adds (see nadam_update.c).
+#pragma clang fp contract(off)
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
 

@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 
+// No contraction into fused multiply-adds: each product and sum is rounded on its own, so
+// every vector width, and the scalar formula, give the same bits.
+#pragma clang fp contract(off)
+
 static inline __attribute__((always_inline)) void update(
     float *restrict w, const float *restrict g, const float *restrict other, float share, float other_share,
     float *restrict m, float *restrict v, long count,
@@ -24,7 +28,8 @@ static inline __attribute__((always_inline)) void update(
         float v_hat = vi / second_correction;
         m[i] = mi;
         v[i] = vi;
-        w[i] = w[i] - m_hat * rate / (__builtin_sqrtf(v_hat) + epsilon);
+        // The IEEE square root with no errno to set (unlike sqrtf), so the loop vectorises.
+        w[i] = w[i] - m_hat * rate / (__builtin_elementwise_sqrt(v_hat) + epsilon);
     }
 }
 

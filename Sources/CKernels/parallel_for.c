@@ -12,6 +12,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+
+// As in every file of this target: no contraction into fused multiply-adds (see nadam_update.c).
+#pragma clang fp contract(off)
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
 #endif
