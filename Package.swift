@@ -18,8 +18,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
-        // Processor-level kernels: matrix products for AVX-512 processors, the Nadam
-        // update and pixel scaling, split between the cores by a small pool of threads;
+        // Processor-level kernels: matrix products for AVX-512 processors, the Nadam and
+        // Adam updates and pixel scaling, split between the cores by a small pool of threads;
         // subnormals flushed to zero. No settings of its own, so the package can be
         // depended on by version: each file turns contraction off itself, and the
         // kernels call no libm function that sets errno.

@@ -11,20 +11,16 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Steps taken so far.
     var iterations: Int { get }
-    func step()
-    /// One step with a gradient computed in halves (see `GradientHalves`).
-    func step(combining halves: GradientHalves)
+    /// One step on a batch's gradient, read from its shards (one shard per part of the
+    /// batch). Every optimizer has this one path, whatever the number of shards.
+    func step(_ gradient: ShardedGradient)
     var state: [String: SafeTensors.Tensor] { get }
     func restore(_ state: [String: SafeTensors.Tensor]) throws
 }
 
 extension Optimizer {
-    /// Combines the halves into the parameters' gradients, then steps: for optimizers
-    /// without a pass of their own over both halves.
-    public func step(combining halves: GradientHalves) {
-        halves.combine(into: parameters)
-        step()
-    }
+    /// One step on the parameters' own gradients: the one-shard case of `step(_:)`.
+    public func step() { step(.single(parameters)) }
 }
 
 /// The optimizers `vae train --optimizer` offers.

@@ -10,7 +10,7 @@ import NumericCore
 /// of the model, and the halves meet once: the batch's gradient is the images-weighted
 /// mean of the two halves' gradients (each of which is already a mean over its images),
 /// the same quantity up to rounding. The optimizer combines them in its own pass
-/// (`Optimizer.step(combining:)`).
+/// (`Optimizer.step(_:)` on a `ShardedGradient` of two shards).
 public final class DataParallelGradients {
     public let model: VariationalAutoencoder
     /// The second core's model: the same layers and the same weight matrices as `model`,
@@ -19,9 +19,9 @@ public final class DataParallelGradients {
     private let images: [Matrix]
     private let noise: [Matrix]
     private let losses: UnsafeMutablePointer<LossBreakdown>
-    /// The last batch's gradient: the first half's in `model`'s parameters, the second's
-    /// in the replica's.
-    public private(set) var gradientHalves: GradientHalves
+    /// The last batch's gradient as two shards: the first half's in `model`'s parameters,
+    /// the second's in the replica's.
+    public private(set) var gradient: ShardedGradient
 
     /// Nil when batches are too small to split. On a single core the halves run one after
     /// the other, so that a seed gives the same numbers on every machine.
@@ -36,7 +36,8 @@ public final class DataParallelGradients {
         noise = (0..<2).map { _ in Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: half) }
         losses = .allocate(capacity: 2)
         losses.initialize(repeating: LossBreakdown(total: 0, reconstruction: 0, latent: 0, divergence: 0), count: 2)
-        gradientHalves = GradientHalves(second: replica.parameters.map(\.gradient), shares: (1, 0))
+        gradient = ShardedGradient(shards: [model.parameters.map(\.gradient), replica.parameters.map(\.gradient)],
+                                   shares: [1, 0])
     }
 
     deinit { losses.deallocate() }
@@ -51,7 +52,7 @@ public final class DataParallelGradients {
     public func splits(_ rows: Int) -> Bool { rows - Self.split(rows) >= Self.minimumHalf }
 
     /// The loss of the images at `indices` of `dataset` with `noise` (one row per image),
-    /// leaving the batch's gradient in `gradientHalves`: `model`'s parameters then hold only
+    /// leaving the batch's gradient in `gradient`: `model`'s parameters then hold only
     /// the first half's. Step with `step(_:)`, or call `combineGradients()` first.
     public func computeGradients(_ dataset: ImageDataset, indices: ArraySlice<Int>, noise: Matrix) -> LossBreakdown {
         let rows = indices.count
@@ -59,7 +60,9 @@ public final class DataParallelGradients {
             model.computeGradients(images: images, noise: noise)
         }
         let weights = (Float(firstRows) / Float(rows), Float(rows - firstRows) / Float(rows))
-        gradientHalves = GradientHalves(second: gradientHalves.second, shares: weights)
+        if gradient.shares[0] != weights.0 || gradient.shares[1] != weights.1 {  // a new batch size
+            gradient = ShardedGradient(shards: gradient.shards, shares: [weights.0, weights.1])
+        }
         func mean(_ value: (LossBreakdown) -> Float) -> Float {
             weights.0 * value(losses[0]) + weights.1 * value(losses[1])
         }
@@ -109,11 +112,11 @@ public final class DataParallelGradients {
 
     /// One step of `optimizer` (made for `model`'s parameters) on the last batch's gradient.
     public func step(_ optimizer: any Optimizer) {
-        optimizer.step(combining: gradientHalves)
+        optimizer.step(gradient)
     }
 
     /// Writes the last batch's gradient into `model`'s parameters.
     public func combineGradients() {
-        gradientHalves.combine(into: model.parameters)
+        gradient.combine(into: model.parameters)
     }
 }
