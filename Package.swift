@@ -53,12 +53,12 @@ let package = Package(
 
         // Helpers the tests share: finite differences, the Keras reference values.
         .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "Visualization", "CStb", "CZlib"], path: "Tests/TestSupport"),
-        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "CKernels", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "CKernels", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "TestSupport"]),
+        .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "CKernels", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "CKernels", "TestSupport"]),
         .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "CStb", "TestSupport"]),
         .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "CStb", "TestSupport"]),
     ]

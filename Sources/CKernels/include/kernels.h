@@ -36,10 +36,18 @@ int vae_parallel_width(void);
 /// the other), `vae_parallel_width()` elsewhere.
 int vae_parallel_width_here(void);
 
-/// Treats subnormal floats as zero in this thread's arithmetic (flush-to-zero and
-/// denormals-are-zero), as TensorFlow does on the CPU. Subnormals appear as gradients
-/// shrink during training and cost a hundred cycles each on x86. Returns 1 when set.
-int vae_flush_subnormals_to_zero(void);
+/// This thread's floating-point control: MXCSR without its exception flags on x86-64,
+/// FPCR on arm64, 0 elsewhere. Part of the task `vae_parallel_for` hands its threads.
+unsigned long vae_floating_point_control(void);
+
+/// Sets this thread's floating-point control (as `vae_floating_point_control` reads it),
+/// leaving the exception flags as they are.
+void vae_set_floating_point_control(unsigned long control);
+
+/// `control` with subnormal floats treated as zero, as TensorFlow does on the CPU:
+/// denormals-are-zero and flush-to-zero on x86-64, FZ on arm64; `control` itself on
+/// processors without such a mode.
+unsigned long vae_subnormals_flushed(unsigned long control);
 
 /// floats[i] = bytes[i] / 255 (single precision, correctly rounded) for i in 0..<count.
 void vae_scale_pixels(const unsigned char *bytes, float *floats, long count);
