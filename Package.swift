@@ -19,11 +19,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
-        // Processor-level kernels: matrix products for AVX-512 processors, the Nadam
-        // update and pixel scaling, split between the cores by a small pool of threads;
-        // subnormals flushed to zero. Optimised in debug builds too (the tests train small models through it);
-        // no contraction into fused multiply-adds, so every vector width gives the same bits.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-ffp-contract=off"])]),
+        // Processor-level kernels: matrix products for AVX-512 and AVX2 processors, the Nadam
+        // and Adam updates and pixel scaling, split between the cores by a small pool of
+        // threads; the floating-point mode set around the work that needs it. No settings of
+        // its own, so the package can be depended on by version: each file turns contraction
+        // off itself, and the kernels call no libm function that sets errno.
+        .target(name: "CKernels"),
         // File formats below everything that reads or writes files: safetensors, atomic
         // writes, reading whole files, fingerprints.
         .target(name: "Storage"),
@@ -63,14 +64,14 @@ let package = Package(
 
         // Helpers the tests share: finite differences, the Keras reference values.
         .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "Visualization", "Storage", "CStb", "CZlib"], path: "Tests/TestSupport"),
-        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "CKernels", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "VAE", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "Storage", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Storage", "TestSupport"]),
+        .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "Storage", "CKernels", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "Storage", "CStb", "TestSupport"]),
         .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "Runs", "CStb", "TestSupport"]),
     ]

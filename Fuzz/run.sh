@@ -8,8 +8,11 @@ seconds=${1:-300}
 shift || true
 readers=${*:-idx safetensors config}
 
+# The sanitizers come from the command line, never the manifest: Swift code gets the fuzzer's
+# coverage and the address sanitizer, the package's C code (compiled by clang) the address
+# sanitizer too, so an overflow in a kernel is caught as one in Swift would be.
 VAE_FUZZ=1 swift build -c release --build-path .build-fuzz --product vae-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xcc -fsanitize=address
 binary=.build-fuzz/release/vae-fuzz
 mkdir -p Fuzz/findings
 for reader in $readers; do

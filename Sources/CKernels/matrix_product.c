@@ -18,6 +18,10 @@
 #include <string.h>
 #include <time.h>
 
+// As in every file of this target: no contraction into fused multiply-adds beyond the
+// explicit ones of the kernel below.
+#pragma clang fp contract(off)
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 

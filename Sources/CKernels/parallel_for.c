@@ -12,6 +12,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+
+// As in every file of this target: no contraction into fused multiply-adds (see nadam_update.c).
+#pragma clang fp contract(off)
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
 #endif
@@ -23,7 +26,7 @@ typedef struct {
     void (*work)(void *context, int part, int parts);
     void *context;
     int parts;
-    unsigned int control;  // the caller's floating-point mode (flush-to-zero is per thread)
+    unsigned long control;  // the caller's floating-point mode (flush-to-zero is per thread)
 } task_t;
 
 static pthread_once_t started = PTHREAD_ONCE_INIT;
@@ -42,22 +45,6 @@ static void relax(void) {
     _mm_pause();
 #elif defined(__aarch64__)
     __asm__ volatile("yield");
-#endif
-}
-
-static unsigned int floating_point_mode(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    return _mm_getcsr();
-#else
-    return 0;
-#endif
-}
-
-static void set_floating_point_mode(unsigned int mode) {
-#if defined(__x86_64__) || defined(__i386__)
-    if (_mm_getcsr() != mode) _mm_setcsr(mode);
-#else
-    (void)mode;
 #endif
 }
 
@@ -90,10 +77,13 @@ static void *worker(void *argument) {
         seen = wait_for_task(seen);
         task_t current = task;
         if (index < current.parts) {
-            set_floating_point_mode(current.control);
+            // The part computes as its caller would; the thread then goes back to its own mode.
+            unsigned long own = vae_floating_point_control();
+            vae_set_floating_point_control(current.control);
             inside_part = 1;
             current.work(current.context, index, current.parts);
             inside_part = 0;
+            vae_set_floating_point_control(own);
         }
         atomic_fetch_add_explicit(&finished, 1, memory_order_acq_rel);
     }
@@ -136,7 +126,7 @@ void vae_parallel_for(int parts, void (*work)(void *context, int part, int parts
         inside_part = was_inside;
         return;
     }
-    task = (task_t){.work = work, .context = context, .parts = parts, .control = floating_point_mode()};
+    task = (task_t){.work = work, .context = context, .parts = parts, .control = vae_floating_point_control()};
     atomic_store_explicit(&finished, 0, memory_order_relaxed);
     atomic_fetch_add_explicit(&generation, 1, memory_order_release);
     pthread_mutex_lock(&lock);

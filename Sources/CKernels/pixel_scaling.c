@@ -5,6 +5,10 @@
 // gives the same floats as the scalar loop (and as NumPy's `astype(float32) / 255`).
 #include "kernels.h"
 
+// No contraction into fused multiply-adds: each product and sum is rounded on its own, so
+// every vector width, and the scalar formula, give the same bits.
+#pragma clang fp contract(off)
+
 static inline __attribute__((always_inline)) void scale(const unsigned char *restrict bytes, float *restrict floats,
                                                         long count) {
     for (long i = 0; i < count; i++) floats[i] = (float)bytes[i] / 255.0f;
@@ -15,6 +19,11 @@ __attribute__((target("avx512f,avx512bw"))) static void scale_avx512(const unsig
                                                                     float *restrict floats, long count) {
     scale(bytes, floats, count);
 }
+
+__attribute__((target("avx2"))) static void scale_avx2(const unsigned char *restrict bytes, float *restrict floats,
+                                                        long count) {
+    scale(bytes, floats, count);
+}
 #endif
 
 static void scale_baseline(const unsigned char *restrict bytes, float *restrict floats, long count) {
@@ -23,9 +32,10 @@ static void scale_baseline(const unsigned char *restrict bytes, float *restrict 
 
 void vae_scale_pixels(const unsigned char *bytes, float *floats, long count) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) {
-        scale_avx512(bytes, floats, count);
-        return;
+    switch (vae_cpu_level()) {
+    case VAE_CPU_AVX512: scale_avx512(bytes, floats, count); return;
+    case VAE_CPU_AVX2: scale_avx2(bytes, floats, count); return;
+    default: break;
     }
 #endif
     scale_baseline(bytes, floats, count);

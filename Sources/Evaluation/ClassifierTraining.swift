@@ -32,7 +32,15 @@ extension ImageClassifier {
         if let outside = allLabels.first(where: { $0 >= configuration.classes }) {
             preconditionFailure("label \(outside) outside the classifier's \(configuration.classes) classes")
         }
-        FloatingPointEnvironment.flushSubnormalsToZero()
+        return FloatingPointEnvironment.withSubnormalsFlushedToZero {
+            trainFlushingSubnormals(on: dataset, labels: allLabels, epochs: epochs, batchSize: batchSize, seed: seed,
+                                    progress: progress)
+        }
+    }
+
+    /// `train`'s epochs, in the floating-point mode that it sets and then restores.
+    private func trainFlushingSubnormals(on dataset: ImageDataset, labels allLabels: [Int], epochs: Int, batchSize: Int,
+                                         seed: UInt64, progress: ((ClassifierEpoch) -> Void)?) -> [ClassifierEpoch] {
         var generator = SeededGenerator(seed: seed)
         var order = Array(0..<dataset.count)
         let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)

@@ -110,12 +110,3 @@ public enum BLASThreads {
         return try body()
     }
 }
-
-/// Processor settings for training.
-public enum FloatingPointEnvironment {
-    /// Flushes subnormal numbers to zero on the calling thread, as TensorFlow does on the CPU.
-    /// Without it, steps slow down as training goes on and gradients shrink into the
-    /// subnormal range. Returns whether the processor supports it.
-    @discardableResult
-    public static func flushSubnormalsToZero() -> Bool { vae_flush_subnormals_to_zero() != 0 }
-}

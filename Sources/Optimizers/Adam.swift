@@ -1,4 +1,5 @@
 import Storage
+import CKernels
 import Foundation
 import NumericCore
 import NeuralNetwork
@@ -23,23 +24,25 @@ public final class Adam: Optimizer {
         moments = Moments(parameters)
     }
 
+    /// The update runs in a vectorised kernel that reads the gradient's shards itself,
+    /// each core taking a slice of every parameter: elementwise, so the same numbers as
+    /// one core computing `m += (g − m)(1 − β₁)`, `v += (g² − v)(1 − β₂)`,
+    /// `w −= m · rate / (√v + ε)` one element at a time.
     public func step(_ gradient: ShardedGradient) {
-        gradient.combine(into: parameters)
-        update()
-    }
-
-    private func update() {
+        gradient.check(against: parameters)
         let t = Float(iterations + 1)
         let rate = learningRate * (1 - powf(beta2, t)).squareRoot() / (1 - powf(beta1, t))
-        let (oneMinusBeta1, oneMinusBeta2, epsilon) = (1 - beta1, 1 - beta2, self.epsilon)
-        for (index, parameter) in parameters.enumerated() {
-            let w = parameter.value.base, g = parameter.gradient.base
-            let m = moments.first[index].base, v = moments.second[index].base
-            for i in 0..<parameter.value.count {
-                let gradient = g[i]
-                m[i] += (gradient - m[i]) * oneMinusBeta1
-                v[i] += (gradient * gradient - v[i]) * oneMinusBeta2
-                w[i] -= m[i] * rate / (v[i].squareRoot() + epsilon)
+        let scalars = vae_adam_step_t(one_minus_beta1: 1 - beta1, one_minus_beta2: 1 - beta2, rate: rate,
+                                      epsilon: epsilon)
+        let (parameters, moments, shardCount) = (parameters, moments, gradient.shares.count)
+        gradient.withKernelPointers { gradients, shares in
+            Parallel.forEachPart { part, parts in
+                for (index, parameter) in parameters.enumerated() {
+                    let slice = Parallel.slice(parameter.value.count, part: part, of: parts)
+                    vae_adam_update(parameter.value.base, gradients + index * shardCount, shares, Int32(shardCount),
+                                    moments.first[index].base, moments.second[index].base,
+                                    slice.lowerBound, slice.upperBound, scalars)
+                }
             }
         }
         iterations += 1

@@ -36,38 +36,31 @@ public final class Nadam: Optimizer {
         beta1 * (1 - 0.5 * powf(0.96, Float(t)))
     }
 
-    /// Two shards are combined inside the update's own pass over the weights, with the
-    /// same roundings as `ShardedGradient.combine`, so both ways give the same bits.
+    /// The update runs in a vectorised kernel that reads the gradient's shards itself;
+    /// the update is elementwise, so each core takes a slice of every parameter and the
+    /// numbers are those one core would compute.
     public func step(_ gradient: ShardedGradient) {
         gradient.check(against: parameters)
-        if gradient.shards.count > 2 { gradient.combine(into: parameters) }
-        update(second: gradient.shards.count == 2 ? (gradient.shards[1], gradient.shares[0], gradient.shares[1]) : nil,
-               first: gradient.shards.count == 2 ? gradient.shards[0] : parameters.map(\.gradient))
-    }
-
-    private func update(second halves: (gradients: [Matrix], share: Float, otherShare: Float)?, first: [Matrix]) {
         let t = iterations + 1
         let momentumNow = momentum(atStep: t)
         let momentumNext = momentum(atStep: t + 1)
         momentumProduct *= momentumNow
         let productNext = momentumProduct * momentumNext
         // m̂ = μₜ₊₁ m / (1 − Πₜ₊₁) + (1 − μₜ) g / (1 − Πₜ);  v̂ = v / (1 − β₂ᵗ)
-        let momentumWeight = momentumNext / (1 - productNext)
-        let gradientWeight = (1 - momentumNow) / (1 - momentumProduct)
-        let secondCorrection = 1 - powf(beta2, Float(t))
-        let (rate, oneMinusBeta1, oneMinusBeta2, epsilon) = (learningRate, 1 - beta1, 1 - beta2, self.epsilon)
-        // The update is elementwise: each core takes a slice of every parameter, which gives
-        // the same numbers as one core would.
-        Parallel.forEachPart { part, parts in
-            for (index, parameter) in parameters.enumerated() {
-                let range = Parallel.slice(parameter.value.count, part: part, of: parts)
-                let start = range.lowerBound
-                vae_nadam_update_halves(parameter.value.base + start, first[index].base + start,
-                                        halves.map { UnsafePointer($0.gradients[index].base + start) }, halves?.share ?? 1,
-                                        halves?.otherShare ?? 0,
-                                        moments.first[index].base + start, moments.second[index].base + start,
-                                        range.count, oneMinusBeta1, oneMinusBeta2, momentumWeight, gradientWeight,
-                                        secondCorrection, rate, epsilon)
+        let scalars = vae_nadam_step_t(
+            one_minus_beta1: 1 - beta1, one_minus_beta2: 1 - beta2,
+            momentum_weight: momentumNext / (1 - productNext),
+            gradient_weight: (1 - momentumNow) / (1 - momentumProduct),
+            second_correction: 1 - powf(beta2, Float(t)), rate: learningRate, epsilon: epsilon)
+        let (parameters, moments, shardCount) = (parameters, moments, gradient.shares.count)
+        gradient.withKernelPointers { gradients, shares in
+            Parallel.forEachPart { part, parts in
+                for (index, parameter) in parameters.enumerated() {
+                    let slice = Parallel.slice(parameter.value.count, part: part, of: parts)
+                    vae_nadam_update(parameter.value.base, gradients + index * shardCount, shares, Int32(shardCount),
+                                     moments.first[index].base, moments.second[index].base,
+                                     slice.lowerBound, slice.upperBound, scalars)
+                }
             }
         }
         iterations = t

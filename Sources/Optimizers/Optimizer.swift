@@ -12,14 +12,15 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Steps taken so far.
     var iterations: Int { get }
-    /// One step on a batch's gradient, given as its shards' gradients.
+    /// One step on a batch's gradient, read from its shards (one shard per part of the
+    /// batch). Every optimizer has this one path, whatever the number of shards.
     func step(_ gradient: ShardedGradient)
     var state: [String: SafeTensors.Tensor] { get }
     func restore(_ state: [String: SafeTensors.Tensor]) throws
 }
 
 extension Optimizer {
-    /// One step on the gradients the parameters hold.
+    /// One step on the parameters' own gradients: the one-shard case of `step(_:)`.
     public func step() { step(.single(parameters)) }
 }
 

@@ -1,57 +1,98 @@
-import NeuralNetwork
+import CKernels
 import NumericCore
+import NeuralNetwork
 
 /// The gradient of one batch computed as N ≥ 1 shards (parts of the batch, e.g. one per core).
 ///
-/// Each shard's gradient is a mean over its own images; the batch's is Σₖ sharesₖ · gₖ.
-/// An optimizer reads the shards in its own pass over the weights rather than have them
-/// combined by a pass of their own.
+/// Each shard's gradient is a mean over its own images, so the batch's gradient is their
+/// images-weighted mean. Optimizers read the shards in their own pass over the weights
+/// rather than have them combined by a pass of their own: the batch's gradient is never
+/// written out to memory and read back.
+///
+/// The combination is exact to the bit whichever way it is computed: with one shard the
+/// gradient is the shard as it is; with more, per element,
+/// `((shares[0]·shards[0] + shares[1]·shards[1]) + shares[2]·shards[2]) + …`, each product
+/// rounded to float and the sums taken in shard order, with no fused multiply-add. So
+/// stepping on the shards gives the weights of `combine(into:)` followed by a step on the
+/// one combined shard.
+///
+/// Mistakes in the shapes are programming errors, and stop the program with a message.
 public struct ShardedGradient {
-    /// shards[k][i]: shard k's gradient of parameter i. Shard 0 is usually the parameters'
-    /// own `gradient` matrices.
+    /// shards[k][i]: shard k's gradient of parameter i, a mean over that shard's images.
+    /// Shard 0 is usually the parameters' own `gradient` matrices.
     public let shards: [[Matrix]]
-    /// shares[k]: shard k's images ÷ the batch's images.
+    /// shares[k]: shard k's images ÷ the batch's images; they sum to 1.
     public let shares: [Float]
 
+    /// Stops with a message unless there is at least one shard, one share per shard, every
+    /// shard holds a gradient of the same size for each parameter, and the shares are
+    /// non-negative and sum to 1 (to float rounding).
     public init(shards: [[Matrix]], shares: [Float]) {
-        precondition(!shards.isEmpty && shards.count == shares.count, "one share for each of at least one shard")
+        precondition(!shards.isEmpty, "a gradient needs at least one shard")
+        precondition(shares.count == shards.count, "\(shares.count) shares for \(shards.count) shards")
+        for (k, shard) in shards.enumerated().dropFirst() {
+            precondition(shard.count == shards[0].count,
+                         "shard \(k) holds \(shard.count) gradients, shard 0 \(shards[0].count)")
+            for (i, (gradient, first)) in zip(shard, shards[0]).enumerated() {
+                precondition(gradient.count == first.count,
+                             "shard \(k) holds \(gradient.count) values for parameter \(i), shard 0 \(first.count)")
+            }
+        }
+        precondition(shares.allSatisfy { $0 >= 0 && $0.isFinite }, "shares must be finite and non-negative: \(shares)")
+        let total = shares.reduce(0, +)
+        precondition(abs(total - 1) <= 2 * Float(shares.count) * .ulpOfOne, "shares must sum to 1, not \(total)")
         self.shards = shards
         self.shares = shares
     }
 
-    /// One shard: the parameters' own gradients, the whole batch's.
+    /// One shard: the parameters' own gradients, share 1.
     public static func single(_ parameters: [Parameter]) -> ShardedGradient {
         ShardedGradient(shards: [parameters.map(\.gradient)], shares: [1])
     }
 
-    /// Stops with a message unless every shard holds one gradient of the right size for
-    /// each of `parameters`.
-    func check(against parameters: [Parameter]) {
-        for shard in shards {
-            precondition(parameters.count == shard.count, "\(shard.count) gradients for \(parameters.count) parameters")
-            for (parameter, gradient) in zip(parameters, shard) {
-                precondition(gradient.count == parameter.value.count,
-                             "a gradient of \(gradient.count) values for \(parameter.name) of \(parameter.value.count)")
+    /// Writes the batch's gradient, Σₖ shares[k]·shards[k], into the parameters' own
+    /// gradients, each core a slice of every parameter. With one shard that is a copy (none
+    /// at all when the shard is the parameters' own gradients).
+    public func combine(into parameters: [Parameter]) {
+        check(against: parameters)
+        if shards.count == 1, zip(shards[0], parameters).allSatisfy({ $0 === $1.gradient }) { return }
+        withKernelPointers { gradients, shares in
+            Parallel.forEachPart { part, parts in
+                for (index, parameter) in parameters.enumerated() {
+                    let slice = Parallel.slice(parameter.gradient.count, part: part, of: parts)
+                    vae_combine_shards(parameter.gradient.base, gradients + index * self.shares.count, shares,
+                                       Int32(self.shares.count), slice.lowerBound, slice.upperBound)
+                }
             }
         }
     }
 
-    /// Writes the batch's gradient into `parameters`' own gradients: each product rounded,
-    /// then added in shard order. One shard is the gradient as it is.
-    public func combine(into parameters: [Parameter]) {
-        check(against: parameters)
-        if shards.count == 1 && zip(parameters, shards[0]).allSatisfy({ $0.gradient === $1 }) { return }
-        let shards = shards, shares = shares
-        Parallel.forEachPart { part, parts in
-            for (index, parameter) in parameters.enumerated() {
-                let slice = Parallel.slice(parameter.gradient.count, part: part, of: parts)
-                let own = parameter.gradient.base
-                let first = shards[0][index].base
-                for i in slice {
-                    var sum = shards.count == 1 ? first[i] : shares[0] * first[i]
-                    for k in 1..<shards.count { sum += shares[k] * shards[k][index].base[i] }
-                    own[i] = sum
-                }
+    /// Stops with a message unless every shard holds one gradient of the right size for
+    /// each of `parameters`, in their order.
+    func check(against parameters: [Parameter]) {
+        precondition(shards[0].count == parameters.count,
+                     "\(shards[0].count) gradients in each shard for \(parameters.count) parameters")
+        for (gradient, parameter) in zip(shards[0], parameters) {
+            precondition(gradient.count == parameter.value.count,
+                         "a gradient of \(gradient.count) values for \(parameter.name) of \(parameter.value.count)")
+        }
+    }
+
+    /// Calls `body` with the shards' gradients laid out as the kernels read them —
+    /// `gradients[i · N + k]` is shard k's gradient of parameter i, N the number of shards —
+    /// and the shares. The table is a temporary allocation (on the stack for any model of
+    /// this package's size), so a step allocates nothing for it.
+    func withKernelPointers<Result>(
+        _ body: (_ gradients: UnsafePointer<UnsafePointer<Float>?>, _ shares: UnsafePointer<Float>) -> Result
+    ) -> Result {
+        let parameterCount = shards[0].count, shardCount = shards.count
+        return withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self,
+                                             capacity: max(1, parameterCount * shardCount)) { table in
+            for (k, shard) in shards.enumerated() {
+                for (i, gradient) in shard.enumerated() { table[i * shardCount + k] = UnsafePointer(gradient.base) }
+            }
+            return shares.withUnsafeBufferPointer { shares in
+                body(UnsafePointer(table.baseAddress!), shares.baseAddress!)
             }
         }
     }

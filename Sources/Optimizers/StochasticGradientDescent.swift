@@ -13,12 +13,10 @@ public final class StochasticGradientDescent: Optimizer {
         self.learningRate = learningRate
     }
 
+    /// Combines the shards into the parameters' gradients first (nothing to do for their
+    /// own gradients alone): a pass of its own would save little on so light an update.
     public func step(_ gradient: ShardedGradient) {
         gradient.combine(into: parameters)
-        update()
-    }
-
-    private func update() {
         let rate = learningRate
         for parameter in parameters {
             let w = parameter.value.base, g = parameter.gradient.base

@@ -142,9 +142,16 @@ public final class Trainer {
     @discardableResult
     public func trainEpoch(progress: ((StepProgress) -> Void)? = nil,
                            shouldStop: (() -> Bool)? = nil) throws -> EpochRecord {
+        try FloatingPointEnvironment.withSubnormalsFlushedToZero {
+            try trainEpochFlushingSubnormals(progress: progress, shouldStop: shouldStop)
+        }
+    }
+
+    /// `trainEpoch`'s work, in the floating-point mode that it sets and then restores.
+    private func trainEpochFlushingSubnormals(progress: ((StepProgress) -> Void)?,
+                                              shouldStop: (() -> Bool)?) throws -> EpochRecord {
         let epoch = history.count + 1
         let start = Date()
-        FloatingPointEnvironment.flushSubnormalsToZero()
         var average = LossAverage()
         var firstStep = 0, earlierSeconds = 0.0
         if let resumed = epochInProgress, resumed.order.count == training.count {

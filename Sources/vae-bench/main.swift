@@ -56,7 +56,9 @@ struct Benchmark: ParsableCommand {
 
         let floor = blasOnlyEpochSeconds(model, training: training.count, validation: validation.count)
         let optimizerStart = Date()
-        for _ in 0..<(training.count + 127) / 128 { trainer.optimizer.step() }
+        FloatingPointEnvironment.withSubnormalsFlushedToZero {  // as in training: some moments are subnormal
+            for _ in 0..<(training.count + 127) / 128 { trainer.optimizer.step() }
+        }
         let optimizerSeconds = Date().timeIntervalSince(optimizerStart)
         // Last: OpenBLAS's threads keep spinning for a while after its products.
         let openBLASFloor: Double

@@ -1,4 +1,5 @@
 import Storage
+import CKernels
 import Datasets
 @testable import Evaluation
 import Foundation
@@ -99,7 +100,9 @@ import TestSupport
         func trained() -> [Float] {
             var generator = SeededGenerator(seed: 7)
             let classifier = ImageClassifier(ClassifierConfiguration(for: training, classes: 10), generator: &generator)
+            let before = vae_floating_point_control()
             classifier.train(on: training, epochs: 1, batchSize: 64, seed: 8)
+            #expect(vae_floating_point_control() == before, "training leaves the thread's floating-point mode as it was")
             return classifier.parameters.flatMap(\.value.values)
         }
         #expect(trained() == trained())

@@ -66,41 +66,6 @@ import CKernels
         #expect(a.value.values == b.value.values)
     }
 
-    /// Two cores' halves of a gradient, combined in the update's own pass, give the bits
-    /// of combining them first and stepping on the result; for every optimizer.
-    @Test(arguments: OptimizerKind.allCases)
-    func steppingOnHalvesGivesTheCombinedGradientsBits(kind: OptimizerKind) {
-        let sizes = [(3, 37), (1, 1_013)]
-        func model() -> [Parameter] {
-            sizes.enumerated().map { index, size in
-                Parameter(name: "p\(index)", value: randomMatrix(size.0, size.1, seed: UInt64(10 + index)))
-            }
-        }
-        let fused = model(), combined = model()
-        let fusedOptimizer = kind.make(for: fused, learningRate: 0.01)
-        let combinedOptimizer = kind.make(for: combined, learningRate: 0.01)
-        for step in 0..<3 {
-            let seconds = sizes.enumerated().map { index, size in randomMatrix(size.0, size.1, seed: UInt64(20 + 3 * step + index)) }
-            for (index, (a, b)) in zip(fused, combined).enumerated() {
-                let first = randomMatrix(sizes[index].0, sizes[index].1, seed: UInt64(40 + 3 * step + index))
-                a.gradient.copy(from: first)
-                b.gradient.copy(from: first)
-            }
-            fusedOptimizer.step(ShardedGradient(shards: [fused.map(\.gradient), seconds], shares: [64 / 100, 36 / 100]))
-            ShardedGradient(shards: [combined.map(\.gradient), seconds], shares: [64 / 100, 36 / 100]).combine(into: combined)
-            combinedOptimizer.step()
-        }
-        for (a, b) in zip(fused, combined) {
-            #expect(a.value.values.map(\.bitPattern) == b.value.values.map(\.bitPattern), "\(kind) \(a.name)")
-        }
-        // and the combination is the images-weighted mean
-        let parameter = Parameter(name: "p", value: Matrix(rows: 1, columns: 2))
-        parameter.gradient.assign([1, 1])
-        ShardedGradient(shards: [[parameter.gradient], [Matrix(rows: 1, columns: 2, values: [3, 5])]], shares: [0.25, 0.75])
-            .combine(into: [parameter])
-        #expect(parameter.gradient.values == [2.5, 4])
-    }
-
     @Test func adamAndGradientDescentReduceAQuadratic() {
         for kind in OptimizerKind.allCases {
             let w = parameter([3, -2])
@@ -131,7 +96,10 @@ import CKernels
             let mHat = mw * m + gw * g
             expected[i] = weights.base[i] - mHat * rate / ((v / sc).squareRoot() + epsilon)
         }
-        vae_nadam_update(weights.base, gradients.base, first.base, second.base, count, b1, b2, mw, gw, sc, rate, epsilon)
+        let shard: [UnsafePointer<Float>?] = [UnsafePointer(gradients.base)], share: [Float] = [1]
+        vae_nadam_update(weights.base, shard, share, 1, first.base, second.base, 0, count,
+                         vae_nadam_step_t(one_minus_beta1: b1, one_minus_beta2: b2, momentum_weight: mw,
+                                          gradient_weight: gw, second_correction: sc, rate: rate, epsilon: epsilon))
         #expect(weights.values.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 }

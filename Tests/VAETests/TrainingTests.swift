@@ -1,4 +1,5 @@
 import Storage
+import CKernels
 import Datasets
 import Foundation
 import NumericCore
@@ -71,6 +72,23 @@ import TestSupport
         } throws: { error in
             "\(error)".contains("try a smaller learning rate")
         }
+    }
+
+    /// Training flushes subnormals to zero, and gives the caller's thread its own mode
+    /// back after an epoch, also after one interrupted by a throw.
+    @Test func anEpochLeavesTheCallersFloatingPointModeAsItWas() throws {
+        let (training, validation) = try data(training: 300, validation: 50)
+        var generator = SeededGenerator(seed: 2)
+        let model = try VariationalAutoencoder(.book, generator: &generator)
+        let trainer = try Trainer(model: model, training: training, validation: validation,
+                                  options: TrainingOptions(epochs: 2), generator: generator)
+        let before = vae_floating_point_control()
+        var during: [UInt] = []
+        try trainer.trainEpoch { _ in during.append(vae_floating_point_control()) }
+        #expect(vae_floating_point_control() == before)
+        #expect(!during.isEmpty && during.allSatisfy { $0 == vae_subnormals_flushed(before) })
+        #expect(throws: TrainingError.self) { try trainer.trainEpoch(shouldStop: { true }) }
+        #expect(vae_floating_point_control() == before)
     }
 
     @Test func badOptionsAreRejected() {

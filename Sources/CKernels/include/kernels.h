@@ -47,29 +47,57 @@ int vae_parallel_width(void);
 /// the other), `vae_parallel_width()` elsewhere.
 int vae_parallel_width_here(void);
 
-/// Treats subnormal floats as zero in this thread's arithmetic (flush-to-zero and
-/// denormals-are-zero), as TensorFlow does on the CPU. Subnormals appear as gradients
-/// shrink during training and cost a hundred cycles each on x86. Returns 1 when set.
-int vae_flush_subnormals_to_zero(void);
+/// This thread's floating-point control: MXCSR without its exception flags on x86-64,
+/// FPCR on arm64, 0 elsewhere. Part of the task `vae_parallel_for` hands its threads.
+unsigned long vae_floating_point_control(void);
+
+/// Sets this thread's floating-point control (as `vae_floating_point_control` reads it),
+/// leaving the exception flags as they are.
+void vae_set_floating_point_control(unsigned long control);
+
+/// `control` with subnormal floats treated as zero, as TensorFlow does on the CPU:
+/// denormals-are-zero and flush-to-zero on x86-64, FZ on arm64; `control` itself on
+/// processors without such a mode.
+unsigned long vae_subnormals_flushed(unsigned long control);
 
 /// floats[i] = bytes[i] / 255 (single precision, correctly rounded) for i in 0..<count.
 void vae_scale_pixels(const unsigned char *bytes, float *floats, long count);
 
-/// One Nadam step over `count` weights, elementwise, in the order of operations Keras uses:
+/// The optimizers' kernels read a batch's gradient computed as `shards` ≥ 1 parts (one
+/// per core, say), each a mean over its part's images: `gradients[k]` is shard k's
+/// gradient of one parameter and `shares[k]` that shard's images ÷ the batch's. The
+/// batch's gradient is
+///   g[i] = gradients[0][i]                                                 with one shard,
+///   g[i] = (shares[0] · gradients[0][i] + shares[1] · gradients[1][i]) + …  with more,
+/// each product rounded to float and the sums taken in shard order, as separate passes
+/// would round them. Each call works on the elements [start, end) of every array it is
+/// given, so that the cores can take a slice each. Vectorised for the processor it runs
+/// on; every width gives the same bits.
+
+/// combined[i] = g[i] for i in [start, end). `combined` may be one of the shards.
+void vae_combine_shards(float *combined, const float *const *gradients, const float *shares, int shards,
+                        long start, long end);
+
+/// The scalars of one Adam step, computed once per step: 1 − β₁, 1 − β₂, the learning
+/// rate with both bias corrections folded in (Keras's form), ε.
+typedef struct {
+    float one_minus_beta1, one_minus_beta2, rate, epsilon;
+} vae_adam_step_t;
+
+/// One Adam step, elementwise, in the order of operations Keras uses:
+///   m += (g − m)(1 − β₁);  v += (g² − v)(1 − β₂);  w −= m · rate / (√v + ε)
+void vae_adam_update(float *weights, const float *const *gradients, const float *shares, int shards,
+                     float *first_moments, float *second_moments, long start, long end, vae_adam_step_t step);
+
+/// The scalars of one Nadam step, computed once per step (see `Nadam.swift`).
+typedef struct {
+    float one_minus_beta1, one_minus_beta2, momentum_weight, gradient_weight, second_correction, rate, epsilon;
+} vae_nadam_step_t;
+
+/// One Nadam step, elementwise, in the order of operations Keras uses:
 ///   m += (g − m)(1 − β₁);  v += (g² − v)(1 − β₂)
 ///   w −= rate · (momentum_weight · m + gradient_weight · g) / (√(v / second_correction) + ε)
-/// Vectorised for the processor it runs on; every width gives the same bits.
-void vae_nadam_update(float *weights, const float *gradients, float *first_moments, float *second_moments,
-                      long count, float one_minus_beta1, float one_minus_beta2, float momentum_weight,
-                      float gradient_weight, float second_correction, float rate, float epsilon);
-
-/// The same step for a gradient computed in two halves (two cores' parts of a batch):
-/// g = share · gradients + other_share · other_gradients, each product rounded to float
-/// and then added, as a separate pass combining them would. `other_gradients` may be NULL
-/// (then `gradients` is g).
-void vae_nadam_update_halves(float *weights, const float *gradients, const float *other_gradients, float share,
-                             float other_share, float *first_moments, float *second_moments, long count,
-                             float one_minus_beta1, float one_minus_beta2, float momentum_weight,
-                             float gradient_weight, float second_correction, float rate, float epsilon);
+void vae_nadam_update(float *weights, const float *const *gradients, const float *shares, int shards,
+                      float *first_moments, float *second_moments, long start, long end, vae_nadam_step_t step);
 
 #endif
