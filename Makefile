@@ -24,14 +24,20 @@ demo: build
 	.build/release/vae interpolate --run $(RUN) --between 0 1 --out $(RUN)/between.png
 	.build/release/vae evaluate --run $(RUN) --subset 1000
 
+# The tests run in a release build: the C kernels have no optimisation settings of their
+# own (so the package can be depended on by version), and a debug build leaves them
+# unoptimised, many times slower. `-enable-testing` lets the tests reach internal names.
+TEST_BUILD := -c release -Xswiftc -enable-testing
+
 test:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(TEST_PACKAGES)"
-	swift test
+	swift build $(TEST_BUILD) --build-tests
+	swift test $(TEST_BUILD) --skip-build
 	@for cpu in $$(scripts/instruction-sets.sh | awk '{ for (i = 2; i <= NF; i++) print $$i }'); do \
 	  echo "== the numeric and model tests again with VAE_CPU=$$cpu"; \
-	  VAE_CPU=$$cpu swift test --skip-build --filter '$(NUMERIC_TESTS)' || exit 1; \
+	  VAE_CPU=$$cpu swift test $(TEST_BUILD) --skip-build --filter '$(NUMERIC_TESTS)' || exit 1; \
 	done
-	swift build --product vae && scripts/emulated-haswell.sh
+	scripts/emulated-haswell.sh .build/release/vae
 
 build: deps
 	swift build -c release --product vae
