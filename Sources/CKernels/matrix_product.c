@@ -76,6 +76,9 @@ AVX2 void pack_transposed(const float *b, long leading, int p0, int p1, int j0, 
     }
     for (; p < p1; p++)
         for (int j = 0; j < width; j++) destination[(long)(p - p0) * stride + j] = b[(long)(j0 + j) * leading + p];
+    // Zeros past the matrix: the kernel reads whole registers.
+    for (p = p0; p < p1 && width < stride; p++)
+        memset(destination + (long)(p - p0) * stride + width, 0, (size_t)(stride - width) * sizeof(float));
 }
 
 int vae_matrix_product_available(void) { return vae_cpu_level() >= VAE_CPU_AVX2; }

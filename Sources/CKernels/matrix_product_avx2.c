@@ -19,7 +19,6 @@ typedef __m256i mask_t;
 #define STOREU(p, v) _mm256_storeu_ps(p, v)
 #define FMADD(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define MUL(a, b) _mm256_mul_ps(a, b)
-#define FULL_MASK _mm256_set1_epi32(-1)
 // Lane i is on when i < lanes.
 #define TAIL_MASK(lanes) _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 #define LOAD_MASKED(mask, p) _mm256_maskload_ps(p, mask)

@@ -18,7 +18,6 @@ typedef __mmask16 mask_t;
 #define STOREU(p, v) _mm512_storeu_ps(p, v)
 #define FMADD(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define MUL(a, b) _mm512_mul_ps(a, b)
-#define FULL_MASK ((__mmask16)0xFFFF)
 #define TAIL_MASK(lanes) ((__mmask16)((lanes) == VECTOR ? 0xFFFF : (1u << (lanes)) - 1))
 #define LOAD_MASKED(mask, p) _mm512_maskz_loadu_ps(mask, p)
 #define STORE_MASKED(p, mask, v) _mm512_mask_storeu_ps(p, mask, v)

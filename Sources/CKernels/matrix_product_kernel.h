@@ -6,7 +6,7 @@
 //   VECTOR, ROWS, MAXIMUM_VECTORS  lanes per register, rows and registers of a block
 //   vector_t, mask_t             a register of floats, and a lane mask
 //   ZERO(), SET1(x), LOADU(p), STOREU(p, v), FMADD(a, b, c), MUL(a, b)
-//   FULL_MASK, TAIL_MASK(lanes), LOAD_MASKED(mask, p), STORE_MASKED(p, mask, v)
+//   TAIL_MASK(lanes), LOAD_MASKED(mask, p), STORE_MASKED(p, mask, v)  (for a partial last register)
 //
 // Every width computes each element of c with the same operations in the same order (one
 // fused multiply-add per term, slices of k added in turn, then alpha and beta), so every
@@ -18,10 +18,10 @@
 enum { NAME(PANEL) = VECTOR * MAXIMUM_VECTORS };
 
 // c[rows × VECTOR·vectors] block at (i0, j0); the last vector's lanes beyond the matrix are
-// masked off. Inlined with constant `rows` and `vectors`, the accumulators live in registers.
+// computed from the panel's zero padding and masked off when stored. Inlined with constant `rows` and `vectors`, the accumulators live in registers.
 static inline __attribute__((always_inline)) TARGET void NAME(block)(
     const product_t *product, int i0, int j0, int p0, int p1, const float *panel, long panel_stride,
-    const int rows, const int vectors, mask_t last) {
+    const int rows, const int vectors, mask_t last, int whole) {
     vector_t sum[ROWS][MAXIMUM_VECTORS];
     for (int r = 0; r < rows; r++)
         for (int v = 0; v < vectors; v++) sum[r][v] = ZERO();
@@ -31,8 +31,9 @@ static inline __attribute__((always_inline)) TARGET void NAME(block)(
     const long row_stride = product->row_stride_a, column_stride = product->column_stride_a;
     for (int p = p0; p < p1; p++) {
         vector_t bv[MAXIMUM_VECTORS];
-        for (int v = 0; v < vectors; v++)
-            bv[v] = v == vectors - 1 ? LOAD_MASKED(last, b + VECTOR * v) : LOADU(b + VECTOR * v);
+        // Whole registers: a panel with a partial last register is always packed, with
+        // zeros past the matrix (a masked load in this loop costs several cycles on AVX2).
+        for (int v = 0; v < vectors; v++) bv[v] = LOADU(b + VECTOR * v);
         for (int r = 0; r < rows; r++) {
             vector_t av = SET1(a[r * row_stride]);
             for (int v = 0; v < vectors; v++) sum[r][v] = FMADD(av, bv[v], sum[r][v]);
@@ -47,23 +48,28 @@ static inline __attribute__((always_inline)) TARGET void NAME(block)(
     for (int r = 0; r < rows; r++) {
         float *c = product->c + (long)(i0 + r) * product->n + j0;
         for (int v = 0; v < vectors; v++) {
-            mask_t mask = v == vectors - 1 ? last : FULL_MASK;
             vector_t result = MUL(alpha, sum[r][v]);
-            if (beta_now != 0) result = FMADD(beta, LOAD_MASKED(mask, c + VECTOR * v), result);
-            STORE_MASKED(c + VECTOR * v, mask, result);
+            // Only a partial last register needs masks (slow on some processors).
+            if (whole || v < vectors - 1) {
+                if (beta_now != 0) result = FMADD(beta, LOADU(c + VECTOR * v), result);
+                STOREU(c + VECTOR * v, result);
+            } else {
+                if (beta_now != 0) result = FMADD(beta, LOAD_MASKED(last, c + VECTOR * v), result);
+                STORE_MASKED(c + VECTOR * v, last, result);
+            }
         }
     }
 }
 
 #define NAME_BLOCK_ROWS(rows)                                                                         \
     switch (vectors) {                                                                                \
-    case 1: NAME(block)(product, i0, j0, p0, p1, panel, panel_stride, rows, 1, last); break;          \
-    case 2: NAME(block)(product, i0, j0, p0, p1, panel, panel_stride, rows, 2, last); break;          \
-    default: NAME(block)(product, i0, j0, p0, p1, panel, panel_stride, rows, MAXIMUM_VECTORS, last); break; \
+    case 1: NAME(block)(product, i0, j0, p0, p1, panel, panel_stride, rows, 1, last, whole); break;   \
+    case 2: NAME(block)(product, i0, j0, p0, p1, panel, panel_stride, rows, 2, last, whole); break;   \
+    default: NAME(block)(product, i0, j0, p0, p1, panel, panel_stride, rows, MAXIMUM_VECTORS, last, whole); break; \
     }
 
 static TARGET void NAME(any_block)(const product_t *product, int i0, int rows, int j0, int p0, int p1,
-                                   const float *panel, long panel_stride, int vectors, mask_t last) {
+                                   const float *panel, long panel_stride, int vectors, mask_t last, int whole) {
     switch (rows) {
     case 1: NAME_BLOCK_ROWS(1) break;
     case 2: NAME_BLOCK_ROWS(2) break;
@@ -83,7 +89,7 @@ static TARGET void NAME(any_block)(const product_t *product, int i0, int rows, i
 // destination, rows `stride` apart. Lanes past the matrix are never read: the last
 // vector's loads are masked.
 static TARGET void NAME(pack_rows)(const float *b, long leading, int p0, int p1, int j0, int vectors, mask_t last,
-                                   float *destination, long stride) {
+                                   int whole, float *destination, long stride) {
     for (int p = p0; p < p1; p++) {
         const float *source = b + (long)p * leading + j0;
         float *row = destination + (long)(p - p0) * stride;
@@ -92,10 +98,9 @@ static TARGET void NAME(pack_rows)(const float *b, long leading, int p0, int p1,
         if (p + PREFETCH_ROWS < p1)
             for (int v = 0; v <= vectors; v++)
                 _mm_prefetch((const char *)(source + PREFETCH_ROWS * leading + VECTOR * v), _MM_HINT_T0);
-        for (int v = 0; v < vectors; v++) {
-            mask_t mask = v == vectors - 1 ? last : FULL_MASK;
-            STOREU(row + VECTOR * v, LOAD_MASKED(mask, source + VECTOR * v));
-        }
+        for (int v = 0; v < vectors; v++)
+            STOREU(row + VECTOR * v, whole || v < vectors - 1 ? LOADU(source + VECTOR * v)
+                                                              : LOAD_MASKED(last, source + VECTOR * v));
     }
 }
 
@@ -107,6 +112,7 @@ static TARGET void NAME(product_region)(const product_t *product, int first, int
         int vectors = (width + VECTOR - 1) / VECTOR;
         int tail = width - VECTOR * (vectors - 1);
         mask_t last = TAIL_MASK(tail);
+        int whole = tail == VECTOR;
         // Slices of k small enough that the panel's slice stays in the first-level cache.
         // (k = 0 still passes once, to scale c by beta.)
         int slices = product->k > DEPTH ? (product->k + DEPTH - 1) / DEPTH : 1;
@@ -115,21 +121,22 @@ static TARGET void NAME(product_region)(const product_t *product, int first, int
             int p1 = product->k - p0 < depth ? product->k : p0 + depth;
             // When several row blocks will read this slice of the panel, it is first copied
             // into contiguous rows of VECTOR·vectors floats, which stream from the cache
-            // without partial lines or strides; a transposed b is always copied so.
+            // without partial lines or strides; a transposed b, and a panel narrower than
+            // its registers, are always copied so.
             const float *panel = product->b + (long)p0 * product->leading_b + j0;
             long panel_stride = product->leading_b;
-            if ((product->transposed_b || end - first > ROWS) && p1 > p0) {
+            if ((product->transposed_b || end - first > ROWS || tail != VECTOR) && p1 > p0) {
                 panel_stride = VECTOR * vectors;
                 float *packed = panel_buffer((size_t)(p1 - p0) * panel_stride);
                 if (product->transposed_b)
                     pack_transposed(product->b, product->leading_b, p0, p1, j0, width, packed, panel_stride);
                 else
-                    NAME(pack_rows)(product->b, product->leading_b, p0, p1, j0, vectors, last, packed, panel_stride);
+                    NAME(pack_rows)(product->b, product->leading_b, p0, p1, j0, vectors, last, whole, packed, panel_stride);
                 panel = packed;
             }
             for (int i0 = first; i0 < end; i0 += ROWS) {
                 int rows = end - i0 < ROWS ? end - i0 : ROWS;
-                NAME(any_block)(product, i0, rows, j0, p0, p1, panel, panel_stride, vectors, last);
+                NAME(any_block)(product, i0, rows, j0, p0, p1, panel, panel_stride, vectors, last, whole);
             }
         }
     }
