@@ -49,45 +49,46 @@ struct ConvolutionGeometry {
     /// `patches[(image · outputPixels + pixel), :]` = the receptive field of that output
     /// pixel, zero where it hangs over the padding.
     func gatherPatches(_ images: UnsafePointer<Float>, count: Int, into patches: UnsafeMutablePointer<Float>) {
-        let channels = input.channels
-        forEachKernelPosition(images: count) { patch, pixel in
-            if let pixel {
-                (patches + patch).update(from: images + pixel, count: channels)
-            } else {
-                (patches + patch).update(repeating: 0, count: channels)
+        forEachKernelRow(images: count) { patch, pixel, first, end in
+            let channels = input.channels
+            if first > 0 { (patches + patch).update(repeating: 0, count: first * channels) }
+            if end > first {
+                (patches + patch + first * channels).update(from: images + pixel + first * channels, count: (end - first) * channels)
             }
+            if end < kernelSize { (patches + patch + end * channels).update(repeating: 0, count: (kernelSize - end) * channels) }
         }
     }
 
     /// `images += scatter(patches)`: every patch value added back to the pixel it came from.
     func scatterPatches(_ patches: UnsafePointer<Float>, count: Int, into images: UnsafeMutablePointer<Float>) {
-        let channels = input.channels
-        forEachKernelPosition(images: count) { patch, pixel in
-            guard let pixel else { return }
-            let source = patches + patch, target = images + pixel
-            for c in 0..<channels { target[c] += source[c] }
+        forEachKernelRow(images: count) { patch, pixel, first, end in
+            let channels = input.channels
+            let source = patches + patch + first * channels, target = images + pixel + first * channels
+            for i in 0..<((end - first) * channels) { target[i] += source[i] }
         }
     }
 
-    /// Visits every kernel position of every output pixel of `images` images, in the
-    /// order of the patches buffer: `patch` is where the position's channels start in
-    /// that buffer, `pixel` where the input pixel under it starts, or nil over padding.
+    /// Visits every row of the kernel (its `kernelSize` positions side by side, which read
+    /// neighbouring input pixels) of every output pixel of `images` images, in the order of
+    /// the patches buffer: `patch` is where the row starts in that buffer, `pixel` where its
+    /// first position would start in the images, and positions `first..<end` lie inside the
+    /// image (none when the row is over the top or bottom padding).
     @inline(__always)
-    private func forEachKernelPosition(images: Int, _ body: (_ patch: Int, _ pixel: Int?) -> Void) {
+    private func forEachKernelRow(images: Int, _ body: (_ patch: Int, _ pixel: Int, _ first: Int, _ end: Int) -> Void) {
         let channels = input.channels
         var patch = 0
         for image in 0..<images {
             let imageStart = image * input.size
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
+                    let x0 = ox * stride - padLeft
+                    let first = max(0, -x0), end = min(kernelSize, input.width - x0)
                     for ky in 0..<kernelSize {
                         let iy = oy * stride + ky - padTop
-                        for kx in 0..<kernelSize {
-                            let ix = ox * stride + kx - padLeft
-                            let inside = iy >= 0 && iy < input.height && ix >= 0 && ix < input.width
-                            body(patch, inside ? imageStart + (iy * input.width + ix) * channels : nil)
-                            patch += channels
-                        }
+                        let rowInside = iy >= 0 && iy < input.height
+                        body(patch, imageStart + (iy * input.width + x0) * channels,
+                             rowInside ? first : kernelSize, rowInside ? max(first, end) : kernelSize)
+                        patch += kernelSize * channels
                     }
                 }
             }
