@@ -3,8 +3,9 @@
 
 PACKAGES := libopenblas-dev libstb-dev libpng-dev zlib1g-dev pkgconf dataset-fashion-mnist
 # What only the tests need: a headless browser that opens the HTML reports as a reader
-# would, and qemu-user, which runs the program as a processor without AVX-512.
-TEST_PACKAGES := chromium qemu-user
+# would, qemu-user, which runs the program as a processor without AVX-512, and the arm64
+# C library, to compile the kernels for 64-bit ARM.
+TEST_PACKAGES := chromium qemu-user libc6-dev-arm64-cross
 # The tests that run again on every other instruction set this processor has: the
 # kernels' path is fixed per process, so each path takes a test process of its own.
 NUMERIC_TESTS := NumericCoreTests|NeuralNetworkTests|OptimizersTests|VAETests
@@ -38,6 +39,7 @@ test:
 	  VAE_CPU=$$cpu swift test $(TEST_BUILD) --skip-build --filter '$(NUMERIC_TESTS)' || exit 1; \
 	done
 	scripts/emulated-haswell.sh .build/release/vae
+	scripts/check-arm64-kernels.sh
 
 build: deps
 	swift build -c release --product vae

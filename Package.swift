@@ -4,6 +4,8 @@ import PackageDescription
 
 let package = Package(
     name: "VariationalAutoencoders",
+    // `Synchronization` (the command line's interruption flag) needs macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vae", targets: ["vae"]),
         .library(name: "VAE", targets: ["VAE", "Runs", "Study", "Datasets", "Storage", "NumericCore", "NeuralNetwork",
@@ -30,7 +32,8 @@ let package = Package(
         .target(name: "Storage"),
         // The maths: matrices over BLAS and the own kernels, work split between the cores,
         // random numbers, Gaussian fits and eigen-decompositions.
-        .target(name: "NumericCore", dependencies: ["CBLAS", "CKernels"]),
+        // On Apple platforms the system BLAS is Accelerate's, imported directly.
+        .target(name: "NumericCore", dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux])), "CKernels"]),
         // Layers with their gradients.
         .target(name: "NeuralNetwork", dependencies: ["NumericCore"]),
         // Gradient-descent optimizers (Keras's Nadam and friends).

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 // As in every file of this target: no contraction into fused multiply-adds (see nadam_update.c).
 #pragma clang fp contract(off)
@@ -92,8 +93,14 @@ static void *worker(void *argument) {
 
 static void start(void) {
     int available = 1;
+#if defined(__linux__)
+    // The processors this process may run on, which a container or taskset may limit.
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) available = CPU_COUNT(&set);
+#else
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (online > 0) available = (int)online;
+#endif
     const char *requested = getenv("VAE_NUM_THREADS");
     if (requested && atoi(requested) > 0) available = atoi(requested);
     width = available < 1 ? 1 : (available > MAXIMUM_WIDTH ? MAXIMUM_WIDTH : available);

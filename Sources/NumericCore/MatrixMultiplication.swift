@@ -1,4 +1,8 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
 import CBLAS
+#endif
 import CKernels
 import Foundation
 
@@ -47,7 +51,7 @@ public enum BLAS {
         let requested = ProcessInfo.processInfo.environment["VAE_MATRIX_PRODUCTS"]?.lowercased()
         if requested == "openblas" || vae_matrix_product_available() == 0 { return .openBLAS }
         // OpenBLAS's own threads would only compete with the pool for the cores.
-        openblas_set_num_threads(1)
+        BLASThreads.set(1)
         return .ownKernel
     }()
 
@@ -94,9 +98,23 @@ public enum BLAS {
 public enum BLASThreads {
     /// The threads a product started here would use.
     public static var count: Int {
-        BLAS.implementation == .ownKernel ? Int(vae_parallel_width_here()) : Int(openblas_get_num_threads())
+        BLAS.implementation == .ownKernel ? Int(vae_parallel_width_here()) : systemThreads
     }
-    public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+    /// Sets the threads of the system's BLAS (OpenBLAS's; Accelerate chooses its own).
+    public static func set(_ count: Int) {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(count))
+        #endif
+    }
+
+    private static var systemThreads: Int {
+        #if canImport(Accelerate)
+        1
+        #else
+        Int(openblas_get_num_threads())
+        #endif
+    }
 
     /// Runs `body`, whose parts multiply on every core at once, with one thread per
     /// product: OpenBLAS's threads would otherwise oversubscribe the cores (Debian's
@@ -104,9 +122,9 @@ public enum BLASThreads {
     /// The own kernel needs nothing: inside a part its products stay on their thread.
     public static func single<R>(_ body: () throws -> R) rethrows -> R {
         guard BLAS.implementation == .openBLAS else { return try body() }
-        let before = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(before) }
+        let before = systemThreads
+        set(1)
+        defer { set(before) }
         return try body()
     }
 }

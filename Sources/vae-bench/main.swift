@@ -71,7 +71,11 @@ struct Benchmark: ParsableCommand {
             BLASThreads.set(1)
         }
         var usage = rusage()
+        #if canImport(Darwin)
+        getrusage(RUSAGE_SELF, &usage)
+        #else
         getrusage(RUSAGE_SELF.rawValue, &usage)
+        #endif
 
         let rows: [(String, String)] = [
             ("seconds per epoch, median of epochs 2–\(epochs)", String(format: "%.3f s", median)),
