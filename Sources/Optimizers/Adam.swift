@@ -29,31 +29,12 @@ public final class Adam: Optimizer {
     /// one core computing `m += (g − m)(1 − β₁)`, `v += (g² − v)(1 − β₂)`,
     /// `w −= m · rate / (√v + ε)` one element at a time.
     public func step(_ gradient: ShardedGradient) {
-        gradient.check(against: parameters)
         let t = Float(iterations + 1)
         let rate = learningRate * (1 - powf(beta2, t)).squareRoot() / (1 - powf(beta1, t))
         let scalars = vae_adam_step_t(one_minus_beta1: 1 - beta1, one_minus_beta2: 1 - beta2, rate: rate,
                                       epsilon: epsilon)
-        let (parameters, moments, shardCount) = (parameters, moments, gradient.shares.count)
-        gradient.withKernelPointers { gradients, shares in
-            Parallel.forEachPart { part, parts in
-                for (index, parameter) in parameters.enumerated() {
-                    let slice = Parallel.slice(parameter.value.count, part: part, of: parts)
-                    vae_adam_update(parameter.value.base, gradients + index * shardCount, shares, Int32(shardCount),
-                                    moments.first[index].base, moments.second[index].base,
-                                    slice.lowerBound, slice.upperBound, scalars)
-                }
-            }
+        let (first, second) = (moments.first, moments.second)
+        gradient.forEachParameterSlice(parameters) { index, gradients, shares, shards, slice in
+            vae_adam_update(parameters[index].value.base, gradients, shares, shards, first[index].base, second[index].base,
+                           slice.lowerBound, slice.upperBound, scalars)
         }
-        iterations += 1
-    }
-
-    public var state: [String: SafeTensors.Tensor] {
-        moments.state(parameters, scalars: ["iterations": Float(iterations)])
-    }
-
-    public func restore(_ state: [String: SafeTensors.Tensor]) throws {
-        try moments.restore(state, parameters)
-        iterations = try stepCount(in: state)
-    }
-}

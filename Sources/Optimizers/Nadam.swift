@@ -40,7 +40,6 @@ public final class Nadam: Optimizer {
     /// the update is elementwise, so each core takes a slice of every parameter and the
     /// numbers are those one core would compute.
     public func step(_ gradient: ShardedGradient) {
-        gradient.check(against: parameters)
         let t = iterations + 1
         let momentumNow = momentum(atStep: t)
         let momentumNext = momentum(atStep: t + 1)
@@ -52,27 +51,8 @@ public final class Nadam: Optimizer {
             momentum_weight: momentumNext / (1 - productNext),
             gradient_weight: (1 - momentumNow) / (1 - momentumProduct),
             second_correction: 1 - powf(beta2, Float(t)), rate: learningRate, epsilon: epsilon)
-        let (parameters, moments, shardCount) = (parameters, moments, gradient.shares.count)
-        gradient.withKernelPointers { gradients, shares in
-            Parallel.forEachPart { part, parts in
-                for (index, parameter) in parameters.enumerated() {
-                    let slice = Parallel.slice(parameter.value.count, part: part, of: parts)
-                    vae_nadam_update(parameter.value.base, gradients + index * shardCount, shares, Int32(shardCount),
-                                     moments.first[index].base, moments.second[index].base,
-                                     slice.lowerBound, slice.upperBound, scalars)
-                }
-            }
+        let (first, second) = (moments.first, moments.second)
+        gradient.forEachParameterSlice(parameters) { index, gradients, shares, shards, slice in
+            vae_nadam_update(parameters[index].value.base, gradients, shares, shards, first[index].base, second[index].base,
+                            slice.lowerBound, slice.upperBound, scalars)
         }
-        iterations = t
-    }
-
-    public var state: [String: SafeTensors.Tensor] {
-        moments.state(parameters, scalars: ["iterations": Float(iterations), "momentum_product": momentumProduct])
-    }
-
-    public func restore(_ state: [String: SafeTensors.Tensor]) throws {
-        try moments.restore(state, parameters)
-        iterations = try stepCount(in: state)
-        momentumProduct = try scalar("momentum_product", in: state)
-    }
-}

@@ -96,4 +96,25 @@ public struct ShardedGradient {
             }
         }
     }
+
+    /// Runs an elementwise optimizer kernel over every parameter, each core on its slice
+    /// of every parameter (the same numbers as one core would give): `kernel(i, gradients,
+    /// shares, shards, slice)` updates parameter i's elements in `slice`, reading its
+    /// shards' gradients from `gradients`.
+    func forEachParameterSlice(
+        _ parameters: [Parameter],
+        _ kernel: (_ index: Int, _ gradients: UnsafePointer<UnsafePointer<Float>?>, _ shares: UnsafePointer<Float>,
+                   _ shards: Int32, _ slice: Range<Int>) -> Void
+    ) {
+        check(against: parameters)
+        let shardCount = shards.count
+        withKernelPointers { gradients, shares in
+            Parallel.forEachPart { part, parts in
+                for (index, parameter) in parameters.enumerated() {
+                    kernel(index, gradients + index * shardCount, shares, Int32(shardCount),
+                           Parallel.slice(parameter.value.count, part: part, of: parts))
+                }
+            }
+        }
+    }
 }
