@@ -36,5 +36,17 @@ public final class Adam: Optimizer {
         let (first, second) = (moments.first, moments.second)
         gradient.forEachParameterSlice(parameters) { index, gradients, shares, shards, slice in
             vae_adam_update(parameters[index].value.base, gradients, shares, shards, first[index].base, second[index].base,
-                           slice.lowerBound, slice.upperBound, scalars)
+                            slice.lowerBound, slice.upperBound, scalars)
         }
+        iterations += 1
+    }
+
+    public var state: [String: SafeTensors.Tensor] {
+        moments.state(parameters, scalars: ["iterations": Float(iterations)])
+    }
+
+    public func restore(_ state: [String: SafeTensors.Tensor]) throws {
+        try moments.restore(state, parameters)
+        iterations = try stepCount(in: state)
+    }
+}

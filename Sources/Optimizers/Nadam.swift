@@ -54,5 +54,18 @@ public final class Nadam: Optimizer {
         let (first, second) = (moments.first, moments.second)
         gradient.forEachParameterSlice(parameters) { index, gradients, shares, shards, slice in
             vae_nadam_update(parameters[index].value.base, gradients, shares, shards, first[index].base, second[index].base,
-                            slice.lowerBound, slice.upperBound, scalars)
+                             slice.lowerBound, slice.upperBound, scalars)
         }
+        iterations = t
+    }
+
+    public var state: [String: SafeTensors.Tensor] {
+        moments.state(parameters, scalars: ["iterations": Float(iterations), "momentum_product": momentumProduct])
+    }
+
+    public func restore(_ state: [String: SafeTensors.Tensor]) throws {
+        try moments.restore(state, parameters)
+        iterations = try stepCount(in: state)
+        momentumProduct = try scalar("momentum_product", in: state)
+    }
+}
