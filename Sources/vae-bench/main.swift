@@ -15,6 +15,7 @@ struct Benchmark: ParsableCommand {
 
     @Option(help: "Epochs to time (the first is reported apart).") var epochs = 6
     @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
+    @Option(help: "Images of the convolutional model's timed epoch (0 to skip it).") var convolutionalImages = 6400
 
     func run() throws {
         let processStart = Date()
@@ -70,6 +71,7 @@ struct Benchmark: ParsableCommand {
                                                  using: .openBLAS)
             BLASThreads.set(1)
         }
+        let convolutional = try convolutionalEpoch(full)
         var usage = rusage()
         #if canImport(Darwin)
         getrusage(RUSAGE_SELF, &usage)
@@ -92,11 +94,32 @@ struct Benchmark: ParsableCommand {
             ("time to the first step (start-up, data loading)", String(format: "%.3f s", firstStep ?? 0)),
             ("peak resident memory", String(format: "%.0f MB", Double(usage.ru_maxrss) / 1024)),
             ("decode 10,000 codings", String(format: "%.4f s (%.0f images/s)", decodeSeconds, 10_000 / decodeSeconds)),
+            ("convolutional model (32, 64 filters, Bernoulli): seconds per epoch of 55,000 images",
+             convolutional.map { String(format: "%.2f s (timed on %d images)", $0.seconds * 55_000 / Double(convolutionalImages), convolutionalImages) } ?? "–"),
+            ("convolutional step: achieved GFLOP/s (forward and backward, 3 × the forward's)",
+             convolutional.map { String(format: "%.1f", $0.flops / $0.seconds / 1e9) } ?? "–"),
+            ("instruction set of the kernels", "\(InstructionSet.current)"),
             ("BLAS threads", String(BLASThreads.count)),
             ("final validation loss", String(format: "%.4f", trainer.history.last!.validation!.total)),
         ]
         print("| measure | value |\n|---|---|")
         for (name, value) in rows { print("| \(name) | \(value) |") }
+    }
+
+    /// One epoch of the convolutional model (after one to warm up) on the first
+    /// `convolutionalImages` images, and its multiply-adds counted from its shapes.
+    func convolutionalEpoch(_ full: ImageDataset) throws -> (seconds: Double, flops: Double)? {
+        guard convolutionalImages > 0 else { return nil }
+        var generator = SeededGenerator(seed: 42)
+        let configuration = ModelConfiguration(likelihood: .bernoulli, architecture: .conv, filters: [32, 64])
+        let model = try VariationalAutoencoder(configuration, generator: &generator)
+        let images = full.subset(0..<min(convolutionalImages, full.count))
+        let trainer = try Trainer(model: model, training: images, validation: nil, options: TrainingOptions(epochs: 2),
+                                  generator: generator)
+        try trainer.trainEpoch()
+        let record = try trainer.trainEpoch()
+        let flops = 3 * 2 * Double(configuration.multiplyAddsPerImage ?? 0) * Double(images.count)
+        return (record.seconds, flops)
     }
 
     /// Dense products in one epoch: forward 2·in·out per image, the kernel's gradient as
