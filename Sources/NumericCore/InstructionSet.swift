@@ -3,8 +3,8 @@ import CKernels
 /// The instruction set of every kernel this process runs (matrix products, optimizers,
 /// pixel conversion): the processor's best, or a lower one named by `VAE_CPU`
 /// (`avx512`, `avx2` or `baseline`), so that every path can be run and measured on one
-/// machine. Each path is deterministic; the matrix products of the AVX-512 and AVX2
-/// kernels give the same bits, OpenBLAS's may differ in the last bits.
+/// machine. Each path is deterministic; the AVX-512 and AVX2 product kernels compute each
+/// element with the same operations in the same order, OpenBLAS's may differ in the last bits.
 public enum InstructionSet: Int, Comparable, Sendable, CustomStringConvertible {
     case baseline = 0, avx2 = 1, avx512 = 2
 
