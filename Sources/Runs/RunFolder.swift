@@ -43,11 +43,14 @@ public struct RunFolder: Sendable {
     }
 
     /// Makes the folder for a new run; a folder that already holds a run is kept unless
-    /// `overwrite` says otherwise, so no result is lost by a repeated command.
+    /// `overwrite` says otherwise, so no result is lost by a repeated command, and a folder
+    /// that holds anything else (files of the user's) is never written into.
     public func create(overwrite: Bool) throws {
         let manager = FileManager.default
-        if manager.fileExists(atPath: configurationURL.path), !overwrite {
-            throw RunFolderError.holdsRun(url.path)
+        if holdsRun {
+            if !overwrite { throw RunFolderError.holdsRun(url.path) }
+        } else if let other = try? manager.contentsOfDirectory(atPath: url.path).first(where: { !Self.isRunBookkeeping($0) }) {
+            throw RunFolderError.holdsOtherFiles(url.path, example: other)
         }
         do {
             try manager.createDirectory(at: url, withIntermediateDirectories: true)
@@ -59,8 +62,19 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// Removes what an earlier run left, before a new run is written over it.
+    /// Whether the folder holds a run: its `config.json`.
+    public var holdsRun: Bool { FileManager.default.fileExists(atPath: configurationURL.path) }
+
+    /// The lock and the temporary files of atomic writes: what a run leaves in a folder even
+    /// when it stopped before its configuration was written.
+    static func isRunBookkeeping(_ name: String) -> Bool {
+        name == ".lock" || (name.hasPrefix(".") && name.contains(".partial-"))
+    }
+
+    /// Removes the files an earlier run of this folder wrote, by their names, before a new
+    /// run is written over it; a folder without a run keeps everything.
     public func removeRunFiles() throws {
+        guard holdsRun else { return }
         for path in runFiles.map(\.path) {
             if FileManager.default.fileExists(atPath: path) {
                 guard unlink(path) == 0 else {
@@ -93,10 +107,13 @@ public struct RunFolder: Sendable {
 public enum RunFolderError: Error, CustomStringConvertible, Equatable {
     /// The folder already holds a run, and replacing it was not asked for.
     case holdsRun(String)
+    /// The folder holds files that are not a run's (`example` is one of them).
+    case holdsOtherFiles(String, example: String)
 
     public var description: String {
         switch self {
         case .holdsRun(let path): "\(path): already holds a run"
+        case let .holdsOtherFiles(path, example): "\(path): holds files that are not a run's (such as \(example)), which a run would mix with its own"
         }
     }
 }

@@ -10,14 +10,22 @@ public final class RunLock {
 
     public init(_ folder: RunFolder) throws {
         let path = folder.file(".lock").path
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
+        // Never through a symbolic link: a planted `.lock` must not let the lock truncate
+        // or write the file it points to.
+        let opened = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard opened >= 0 else {
+            if errno == ELOOP {
+                throw FileError(path: path, problem: "is a symbolic link, not this program's lock file; remove it")
+            }
             throw FileError(path: path, problem: "cannot create the lock file: \(String(cString: strerror(errno)))")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
+        guard flock(opened, LOCK_EX | LOCK_NB) == 0 else {
+            close(opened)
             throw FileError(path: folder.url.path, problem: "another training is writing to this run folder")
         }
+        // Set only once the lock is held: a failed initialiser must not reach `deinit`,
+        // which would close the descriptor again (by then perhaps another thread's file).
+        descriptor = opened
         let pid = "\(getpid())\n"
         ftruncate(descriptor, 0)
         _ = pid.withCString { write(descriptor, $0, strlen($0)) }

@@ -60,10 +60,10 @@ public final class TrainingRun {
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)
         try folder.removeRunFiles()
-        try split?.write(to: folder.splitURL)
-        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
+        // The configuration first: from then on the folder is a run's, whatever stops it.
         try folder.write(configuration)
-        return run
+        try split?.write(to: folder.splitURL)
+        return try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
     }
 
     /// The run in `folder`, as its checkpoint left it, to train on; `epochs` sets a new total.

@@ -23,7 +23,13 @@ public enum AtomicFile {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent + ".partial-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A new file of our own, never through a link: a leftover of this name (only a
+        // process with our id, since ended, can have made it) is unlinked first, which removes
+        // a link rather than what it points to.
+        var descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if descriptor < 0 && errno == EEXIST && unlink(temporary) == 0 {
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        }
         guard descriptor >= 0 else { throw FileError(path: path, problem: "cannot write: \(systemMessage())") }
         var failure: String?
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in

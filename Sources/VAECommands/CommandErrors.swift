@@ -17,6 +17,8 @@ enum CommandErrors {
             throw CommandFailure(description: error.sentence(naming: error.setting.map(flag) ?? ""))
         } catch RunFolderError.holdsRun(let path) {
             throw CommandFailure(description: "\(path): already holds a run; pass --overwrite to replace it, or choose another --out")
+        } catch RunFolderError.holdsOtherFiles(let path, let example) {
+            throw CommandFailure(description: "\(path): holds files that are not a run's (such as \(example)); choose an empty or new folder for --out")
         }
     }
 

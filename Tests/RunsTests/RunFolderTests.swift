@@ -68,3 +68,64 @@ import VAE
         try configuration.validate()
     }
 }
+
+/// A run never deletes or overwrites what it did not write.
+@Suite struct UserFilesTests {
+    static let data = try! IDXFiles.makeDataset(train: 200, test: 20, side: 8)
+
+    func request() -> RunRequest {
+        RunRequest(model: ModelConfiguration(codingSize: 2, hidden: [8]), training: TrainingOptions(epochs: 1, batchSize: 32),
+                   data: Self.data.path, validationCount: 40)
+    }
+
+    /// A folder with a user's `samples.png` and `history.csv` but no run is refused, with or
+    /// without overwriting, and both files stay as they were.
+    @Test func aFolderOfSomeoneElsesFilesIsRefused() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("users"))
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        try Data("my picture".utf8).write(to: folder.samplesURL)
+        try Data("my history".utf8).write(to: folder.historyURL)
+        for overwrite in [false, true] {
+            #expect(throws: RunFolderError.self) { try TrainingRun.start(request(), in: folder, overwrite: overwrite) }
+        }
+        #expect(try String(contentsOf: folder.samplesURL, encoding: .utf8) == "my picture")
+        #expect(try String(contentsOf: folder.historyURL, encoding: .utf8) == "my history")
+        #expect(!FileManager.default.fileExists(atPath: folder.configurationURL.path))
+    }
+
+    /// Replacing a run removes the run's own files by name; a file the user added stays.
+    @Test func replacingARunKeepsOtherFiles() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("replaced"))
+        try TrainingRun.start(request(), in: folder).train()
+        let notes = folder.file("notes.txt")
+        try Data("mine".utf8).write(to: notes)
+        try TrainingRun.start(request(), in: folder, overwrite: true).train()
+        #expect(try String(contentsOf: notes, encoding: .utf8) == "mine")
+    }
+
+    /// A `.lock` planted as a symbolic link is refused; the file it points to is unchanged.
+    @Test func aLockThatIsALinkIsRefused() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("planted"))
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        let victim = IDXFiles.temporaryFolder("victim").appendingPathComponent("victim.txt")
+        try FileManager.default.createDirectory(at: victim.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: victim)
+        try FileManager.default.createSymbolicLink(at: folder.file(".lock"), withDestinationURL: victim)
+        #expect { try RunLock(folder) } throws: { "\($0)".contains("symbolic link") }
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious")
+    }
+
+    /// A temporary file of an atomic write planted as a link is replaced, never followed.
+    @Test func aPlantedTemporaryFileIsNotFollowed() throws {
+        let folder = IDXFiles.temporaryFolder("atomic")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let victim = folder.appendingPathComponent("victim.txt")
+        try Data("precious".utf8).write(to: victim)
+        let target = folder.appendingPathComponent("out.txt")
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(".out.txt.partial-\(getpid())"),
+                                                   withDestinationURL: victim)
+        try AtomicFile.write("new", to: target)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "new")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious")
+    }
+}
