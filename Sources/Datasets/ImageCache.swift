@@ -26,6 +26,8 @@ public struct ImageCache: Sendable {
     public struct Key: Sendable, Equatable {
         public let name: String
         let check: String
+        /// The side asked for: a manifest of another side is never served, whatever its check says.
+        let side: Int
 
         public init(folder: URL, side: Int, background: Background, entries: [ImageFolderScan.Entry]) {
             var description = "vae-image-cache/1\n\(folder.resolvingSymlinksInPath().path)\n\(side)\n\(background.rawValue)\n"
@@ -35,6 +37,7 @@ public struct ImageCache: Sendable {
             let bytes = Array(description.utf8)
             name = Fingerprint.hex(Fingerprint.fnv1a(bytes))
             check = Fingerprint.hex(Fingerprint.fnv1a(bytes, basis: 0x8422_2325_cbf2_9ce4)) + "-\(bytes.count)"
+            self.side = side
         }
     }
 
@@ -56,7 +59,7 @@ public struct ImageCache: Sendable {
         let folder = entry(key)
         guard let manifestData = try? readFile(folder.appendingPathComponent("manifest.json")),
               let manifest = try? JSONDecoder().decode(Manifest.self, from: manifestData),
-              manifest.check == key.check,
+              manifest.check == key.check, manifest.side == key.side,
               let images = try? IDXReader.read(folder.appendingPathComponent("images.idx")),
               images.dimensions == [manifest.names.count, manifest.side, manifest.side, 3],
               manifest.labels == nil || manifest.labels!.count == manifest.names.count,

@@ -22,13 +22,14 @@ final class ConsoleObserver: RunObserver {
         if live && !loading.fromCache { Console.write("\r\u{1B}[2K") }
         let shown = 20
         for skipped in loading.skipped.prefix(shown) {
-            Console.line("Skipped \(skipped.path): \(skipped.problem)")
+            Console.line("Skipped \(Console.escaped(skipped.path)): \(Console.escaped(skipped.problem))")
         }
         if loading.skipped.count > shown {
             Console.line("… and \(loading.skipped.count - shown) more skipped files.")
         }
         Console.line(String(format: "%@ %d images of %d×%d from %@%@ in %.1fs.",
-                            loading.fromCache ? "Read" : "Decoded", loading.images, loading.side, loading.side, loading.folder,
+                            loading.fromCache ? "Read" : "Decoded", loading.images, loading.side, loading.side,
+                            Console.escaped(loading.folder),
                             loading.skipped.isEmpty ? "" : " (\(loading.skipped.count) files skipped)", loading.seconds))
     }
 

@@ -44,4 +44,18 @@ final class ProgressReporter {
 enum Console {
     static func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
     static func line(_ text: String = "") { write(text + "\n") }
+
+    /// Text from outside (a file name, a decoder's reason) as it may reach a terminal:
+    /// control characters, which could move the cursor or rewrite the screen, escaped.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
 }
