@@ -5,24 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hardware_level(void) {
+int vae_cpu_hardware_level(void) {
 #if defined(__x86_64__)
+    // The compiler's runtime reads the processor's features once; these are lookups.
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
         return VAE_CPU_AVX512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return VAE_CPU_AVX2;
 #endif
     return VAE_CPU_BASELINE;
-}
-
-int vae_cpu_hardware_level(void) {
-    static _Atomic int level = -1;
-    int known = atomic_load_explicit(&level, memory_order_relaxed);
-    if (known < 0) {
-        known = hardware_level();
-        atomic_store_explicit(&level, known, memory_order_relaxed);
-    }
-    return known;
 }
 
 int vae_cpu_level(void) {

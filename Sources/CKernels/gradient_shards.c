@@ -48,12 +48,12 @@ static void combine_baseline(float *combined, const float *const *gradients, con
 void vae_combine_shards(float *combined, const float *const *gradients, const float *shares, int shards,
                         long start, long end) {
     if (end <= start) return;
-    switch (widest_vector_path()) {
+    switch (vae_cpu_level()) {
 #if defined(__x86_64__)
-    case PATH_AVX512:
+    case VAE_CPU_AVX512:
         combine_avx512(combined, gradients, shares, shards, start, end);
         return;
-    case PATH_AVX2:
+    case VAE_CPU_AVX2:
         combine_avx2(combined, gradients, shares, shards, start, end);
         return;
 #endif

@@ -35,10 +35,4 @@ static inline long block_count(long offset, long end) {
     return end - offset < SHARD_BLOCK ? end - offset : SHARD_BLOCK;
 }
 
-// The vector paths a kernel is compiled for: the instruction set of the process
-// (`vae_cpu_level`, the processor's best or a lower one named by VAE_CPU).
-typedef enum { PATH_BASELINE = VAE_CPU_BASELINE, PATH_AVX2 = VAE_CPU_AVX2, PATH_AVX512 = VAE_CPU_AVX512 } vector_path_t;
-
-static inline vector_path_t widest_vector_path(void) { return (vector_path_t)vae_cpu_level(); }
-
 #endif

@@ -43,12 +43,12 @@ static void update_baseline(float *w, const float *const *gradients, const float
 
 void ENTRY(float *weights, const float *const *gradients, const float *shares, int shards,
                      float *first_moments, float *second_moments, long start, long end, STEP_T step) {
-    switch (widest_vector_path()) {
+    switch (vae_cpu_level()) {
 #if defined(__x86_64__)
-    case PATH_AVX512:
+    case VAE_CPU_AVX512:
         update_avx512(weights, gradients, shares, shards, first_moments, second_moments, start, end, step);
         return;
-    case PATH_AVX2:
+    case VAE_CPU_AVX2:
         update_avx2(weights, gradients, shares, shards, first_moments, second_moments, start, end, step);
         return;
 #endif

@@ -25,6 +25,6 @@ public enum InstructionSet: Int, Comparable, Sendable, CustomStringConvertible {
 
     /// One line for a log: the kernels' instruction set and who computes the products.
     public static var summary: String {
-        "kernels: \(current), matrix products: \(BLAS.implementation.rawValue)"
+        "Kernels: \(current), matrix products: \(BLAS.implementation.rawValue)"
     }
 }

@@ -56,14 +56,8 @@ public struct ShardedGradient {
     public func combine(into parameters: [Parameter]) {
         check(against: parameters)
         if shards.count == 1, zip(shards[0], parameters).allSatisfy({ $0 === $1.gradient }) { return }
-        withKernelPointers { gradients, shares in
-            Parallel.forEachPart { part, parts in
-                for (index, parameter) in parameters.enumerated() {
-                    let slice = Parallel.slice(parameter.gradient.count, part: part, of: parts)
-                    vae_combine_shards(parameter.gradient.base, gradients + index * self.shares.count, shares,
-                                       Int32(self.shares.count), slice.lowerBound, slice.upperBound)
-                }
-            }
+        forEachParameterSlice(parameters) { index, gradients, shares, shards, slice in
+            vae_combine_shards(parameters[index].gradient.base, gradients, shares, shards, slice.lowerBound, slice.upperBound)
         }
     }
 

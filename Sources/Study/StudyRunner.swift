@@ -35,8 +35,11 @@ final class StudyRunner {
     /// Trains every model of the plan, in order, with progress and the time left.
     func trainAll() throws {
         let jobs = plan.models.flatMap { model in model.seeds.map { (model, $0) } }
+        // Each run's checkpoint is read once for the estimate: the epochs a job still needs
+        // change only when the job itself trains.
+        let missing = try jobs.map { try Double(missingEpochs($0.0, seed: $0.1)) * $0.0.cost }
         for (index, (model, seed)) in jobs.enumerated() {
-            let remaining = try jobs[index...].reduce(0.0) { $0 + $1.0.cost * Double(try missingEpochs($1.0, seed: $1.1)) }
+            let remaining = missing[index...].reduce(0, +)
             let left = trainedEpochs > 0 ? String(format: ", about %.0f min left", remaining * trainingSeconds / trainedEpochs / 60) : ""
             observer?.note(String(format: "Study: run %d of %d, %@, seed %d (%.0f min so far%@)",
                                   index + 1, jobs.count, model.label, seed, Date().timeIntervalSince(start) / 60, left))

@@ -19,6 +19,9 @@ public final class BatchShards {
     public let models: [VariationalAutoencoder]
     private let images: [Matrix]
     private let noise: [Matrix]
+    /// Each model's parameter gradients, in the parameters' order: the shards a step hands
+    /// the optimizer.
+    private let gradients: [[Matrix]]
     /// Each shard's loss of the last batch, written by the shards' threads at once.
     private let losses: UnsafeMutablePointer<LossBreakdown>
 
@@ -26,6 +29,7 @@ public final class BatchShards {
     public init(model: VariationalAutoencoder, count: Int, batchSize: Int) {
         let count = max(1, min(count, batchSize / Self.minimumRows))
         models = [model] + (1..<max(count, 1)).map { _ in model.replica() }
+        gradients = models.map { $0.parameters.map(\.gradient) }
         let configuration = model.configuration
         images = models.map { _ in Matrix(rows: 0, columns: configuration.imageSize, rowCapacity: batchSize) }
         noise = models.map { _ in Matrix(rows: 0, columns: configuration.codingSize, rowCapacity: batchSize) }
@@ -60,7 +64,7 @@ public final class BatchShards {
         let ranges = onShards(dataset, indices: indices, noise: noise) { model, images, noise in
             model.computeGradients(images: images, noise: noise, latentWarmUp: latentWarmUp)
         }
-        guard ranges.count > 1 else { return (losses[0], .single(models[0].parameters)) }
+        guard ranges.count > 1 else { return (losses[0], ShardedGradient(shards: [gradients[0]], shares: [1])) }
         let shares = ranges.map { Float($0.count) / Float(indices.count) }
         func mean(_ value: (LossBreakdown) -> Float) -> Float {
             var sum = shares[0] * value(losses[0])
@@ -69,8 +73,7 @@ public final class BatchShards {
         }
         let loss = LossBreakdown(total: mean(\.total), reconstruction: mean(\.reconstruction),
                                  latent: mean(\.latent), divergence: mean(\.divergence))
-        let shards = models.prefix(ranges.count).map { $0.parameters.map(\.gradient) }
-        return (loss, ShardedGradient(shards: Array(shards), shares: shares))
+        return (loss, ShardedGradient(shards: Array(gradients.prefix(ranges.count)), shares: shares))
     }
 
     /// `VariationalAutoencoder.averageLoss(on:batchSize:generator:)` (the same batches and

@@ -42,7 +42,7 @@ final class ConsoleObserver: RunObserver {
         let done = run.epochsDone
         let total = run.configuration.training.epochs
         let partly = run.trainer.epochInProgress.map { " and step \($0.stepsDone) of epoch \(done + 1)" } ?? ""
-        Console.line(InstructionSet.summary.prefix(1).uppercased() + InstructionSet.summary.dropFirst())
+        Console.line(InstructionSet.summary)
         Console.line((done > 0 || !partly.isEmpty ? "Resuming after epoch \(done)\(partly) of \(total). " : "")
             + "Training on \(run.data.training.count) images, validating on \(run.data.validation.count); "
             + "\(run.model.parameters.reduce(0) { $0 + $1.value.count }) parameters; writing \(run.folder.url.path)")

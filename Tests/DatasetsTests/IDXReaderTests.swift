@@ -63,8 +63,8 @@ import TestSupport
         }
     }
 
-    @Test func fashionMNISTHasItsKnownShape() throws {
-        guard RealData.available else { return }
+    @Test(.enabled(if: RealData.available, "Fashion-MNIST is not installed (make deps installs it)"))
+    func fashionMNISTHasItsKnownShape() throws {
         let train = try MNISTFormat.load(.train, from: RealData.fashionMNIST)
         let test = try MNISTFormat.load(.test, from: RealData.fashionMNIST)
         #expect(train.count == 60_000 && test.count == 10_000)
