@@ -38,8 +38,15 @@ extension Matrix {
 /// shapes (a convolution sees a batch of images as one row per pixel).
 ///
 /// On processors with AVX-512, or AVX2 with FMA, the products run in this package's own
-/// kernel (`CKernels`), split between the cores; elsewhere in OpenBLAS's `sgemm`.
-/// Setting `VAE_MATRIX_PRODUCTS=openblas` in the environment chooses OpenBLAS everywhere.
+/// kernel (`CKernels`); elsewhere in the system BLAS's `sgemm` (OpenBLAS, or Accelerate on
+/// Apple's systems). Setting `VAE_MATRIX_PRODUCTS=openblas` in the environment chooses the
+/// system BLAS everywhere.
+///
+/// Either way a product is split between the cores by the package's own pool, the same
+/// split for the same shapes, and the system BLAS runs one thread per call: OpenBLAS's
+/// result depends on how many threads it uses, and its thread count is one setting for the
+/// whole process, so a count that changed while other work multiplied would make a seeded
+/// run give other bits from one run to the next.
 public enum BLAS {
     /// Which implementation computes the products in this process.
     public enum Implementation: String, Sendable {
@@ -48,12 +55,17 @@ public enum BLAS {
     }
 
     public static let implementation: Implementation = {
+        // Set once, before any product: the pool gives the system BLAS its parallelism.
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(1)
+        #endif
         let requested = ProcessInfo.processInfo.environment["VAE_MATRIX_PRODUCTS"]?.lowercased()
         if requested == "openblas" || vae_matrix_product_available() == 0 { return .openBLAS }
-        // OpenBLAS's own threads would only compete with the pool for the cores.
-        BLASThreads.set(1)
         return .ownKernel
     }()
+
+    /// The threads a product started here uses: the pool's width, 1 inside a part.
+    public static var threadsPerProduct: Int { Parallel.width }
 
     /// Whether the own kernel counts the time and multiply-adds of its products (off
     /// unless a benchmark turns it on).
@@ -82,49 +94,58 @@ public enum BLAS {
             vae_matrix_product(Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : 0, b, transposeB ? 1 : 0,
                                c, alpha, beta)
         case .openBLAS:
-            cblas_sgemm(
-                CblasRowMajor,
-                transposeA ? CblasTrans : CblasNoTrans,
-                transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k),
-                alpha, a, Int32(transposeA ? m : k),
-                b, Int32(transposeB ? k : n),
-                beta, c, Int32(n))
+            _ = BLAS.implementation  // OpenBLAS's threads set to one before its first product
+            let product = SystemProduct(m: m, n: n, k: k, a: a, transposeA: transposeA, b: b, transposeB: transposeB,
+                                        c: c, alpha: alpha, beta: beta)
+            // As the own kernel divides: not below some 100,000 multiply-adds; by rows in
+            // blocks of 8 when there are enough, otherwise by columns in blocks of 16.
+            let work = Double(m) * Double(n) * Double(k)
+            var parts = work < 100_000 ? 1 : Parallel.width
+            if parts > 1 && m < 8 * parts && n < 16 * parts { parts = 1 }
+            Parallel.forEachPart(parts) { part, parts in
+                if parts == 1 { return product.rows(0..<m) }
+                if m >= 8 * parts {
+                    product.rows(Parallel.rowSlice(m, part: part, of: parts))
+                } else {
+                    let blocks = (n + 15) / 16
+                    product.columns(min(n, 16 * (blocks * part / parts))..<min(n, 16 * (blocks * (part + 1) / parts)))
+                }
+            }
         }
     }
 }
 
-/// The number of threads products use: OpenBLAS's own, or the package's pool.
-public enum BLASThreads {
-    /// The threads a product started here would use.
-    public static var count: Int {
-        BLAS.implementation == .ownKernel ? Int(vae_parallel_width_here()) : systemThreads
+/// One call of the system BLAS's `sgemm`, made on a block of rows or of columns of `c`.
+private struct SystemProduct {
+    let m: Int, n: Int, k: Int
+    let a: UnsafePointer<Float>, transposeA: Bool
+    let b: UnsafePointer<Float>, transposeB: Bool
+    let c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float
+
+    /// Rows `range` of `c`: the same rows of `op(a)`, all of `op(b)`.
+    func rows(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        sgemm(m: range.count, n: n, a: a + (transposeA ? range.lowerBound : range.lowerBound * k), b: b,
+              c: c + range.lowerBound * n)
     }
 
-    /// Sets the threads of the system's BLAS (OpenBLAS's; Accelerate chooses its own).
-    public static func set(_ count: Int) {
-        #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(count))
-        #endif
+    /// Columns `range` of `c`: all of `op(a)`, the same columns of `op(b)`.
+    func columns(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        sgemm(m: m, n: range.count, a: a, b: b + (transposeB ? range.lowerBound * k : range.lowerBound),
+              c: c + range.lowerBound)
     }
 
-    private static var systemThreads: Int {
-        #if canImport(Accelerate)
-        1
-        #else
-        Int(openblas_get_num_threads())
-        #endif
-    }
-
-    /// Runs `body`, whose parts multiply on every core at once, with one thread per
-    /// product: OpenBLAS's threads would otherwise oversubscribe the cores (Debian's
-    /// OpenBLAS has no per-thread setting, so this switch is process-wide, restored after).
-    /// The own kernel needs nothing: inside a part its products stay on their thread.
-    public static func single<R>(_ body: () throws -> R) rethrows -> R {
-        guard BLAS.implementation == .openBLAS else { return try body() }
-        let before = systemThreads
-        set(1)
-        defer { set(before) }
-        return try body()
+    /// The leading dimensions stay those of the whole matrices: a block is a window on them.
+    private func sgemm(m rows: Int, n columns: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                       c: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(rows), Int32(columns), Int32(k),
+            alpha, a, Int32(transposeA ? m : k),
+            b, Int32(transposeB ? k : n),
+            beta, c, Int32(n))
     }
 }

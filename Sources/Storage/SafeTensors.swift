@@ -5,7 +5,7 @@ import Foundation
 /// range, then the raw little-endian data. Only float32 tensors are written or read here.
 public enum SafeTensors {
     /// One named tensor: its shape and its values in row-major order.
-    public struct Tensor: Equatable {
+    public struct Tensor: Equatable, Sendable {
         public var shape: [Int]
         public var values: [Float]
 

@@ -107,7 +107,7 @@ public final class BatchShards {
         if ranges.count == 1 {
             work(0)  // unsplit: the products inside may use every core
         } else {
-            BLASThreads.single { Parallel.forEachPart(ranges.count) { part, _ in work(part) } }
+            Parallel.forEachPart(ranges.count) { part, _ in work(part) }  // products inside stay on their thread
         }
         return ranges
     }

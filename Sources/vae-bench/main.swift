@@ -66,10 +66,8 @@ struct Benchmark: ParsableCommand {
         if BLAS.implementation == .openBLAS {
             openBLASFloor = floor
         } else {
-            BLASThreads.set(Parallel.width)
             openBLASFloor = blasOnlyEpochSeconds(model, training: training.count, validation: validation.count,
                                                  using: .openBLAS)
-            BLASThreads.set(1)
         }
         let convolutional = try convolutionalEpoch(full)
         var usage = rusage()
@@ -99,7 +97,7 @@ struct Benchmark: ParsableCommand {
             ("convolutional step: achieved GFLOP/s (forward and backward, 3 × the forward's)",
              convolutional.map { String(format: "%.1f", $0.flops / $0.seconds / 1e9) } ?? "–"),
             ("instruction set of the kernels", "\(InstructionSet.current)"),
-            ("BLAS threads", String(BLASThreads.count)),
+            ("threads per product (the pool's; the system BLAS runs one per call)", String(BLAS.threadsPerProduct)),
             ("final validation loss", String(format: "%.4f", trainer.history.last!.validation!.total)),
         ]
         print("| measure | value |\n|---|---|")

@@ -3,6 +3,7 @@ import CKernels
 import Datasets
 import Foundation
 import NumericCore
+import Synchronization
 import Testing
 import TestSupport
 @testable import VAE
@@ -47,6 +48,22 @@ import TestSupport
         #expect(a.history.map(\.validation) == b.history.map(\.validation))
         #expect(a.model.weights == b.model.weights)
         #expect(a.model.weights != c.model.weights)
+    }
+
+    /// Two seeded runs at once, as when a program trains several models side by side (or
+    /// the tests run in parallel), give the bits one run alone gives: how a product is split
+    /// between the cores does not depend on what else the process is doing.
+    @Test func seededRunsAtTheSameTimeGiveTheBitsOfOneAlone() throws {
+        let (training, validation) = try data(training: 600, validation: 200)
+        let alone = try train(seed: 8, epochs: 2, training: training, validation: validation)
+        let results = Mutex<[[String: SafeTensors.Tensor]?]>([nil, nil])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let weights = (try? train(seed: 8, epochs: 2, training: training, validation: validation))?.model.weights
+            results.withLock { $0[index] = weights }
+        }
+        let together = results.withLock { $0 }
+        #expect(together[0] == alone.model.weights)
+        #expect(together[1] == alone.model.weights)
     }
 
     @Test func theLastPartialBatchIsKept() throws {
