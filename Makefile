@@ -1,7 +1,7 @@
 # Two commands: `make demo` trains the book's VAE and writes its pictures; `make test` runs
 # the test suite. Both first install the Debian packages the project needs, if missing.
 
-PACKAGES := libopenblas-dev libstb-dev libpng-dev zlib1g-dev pkgconf dataset-fashion-mnist
+PACKAGES := libopenblas-dev libstb-dev libpng-dev libturbojpeg0-dev zlib1g-dev pkgconf dataset-fashion-mnist
 # What only the tests need: a headless browser that opens the HTML reports as a reader
 # would, qemu-user, which runs the program as a processor without AVX-512, and the arm64
 # C library, to compile the kernels for 64-bit ARM.

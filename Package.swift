@@ -27,6 +27,10 @@ let package = Package(
         // its own, so the package can be depended on by version: each file turns contraction
         // off itself, and the kernels call no libm function that sets errno.
         .target(name: "CKernels"),
+        // Decoders for pictures from anywhere, each chosen by the file's first bytes: PNG
+        // through libpng, JPEG through libjpeg-turbo (both maintained by Debian for
+        // security), GIF and BMP through stb_image compiled here for those two alone.
+        .target(name: "CImageDecoders", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("turbojpeg")]),
         // File formats below everything that reads or writes files: safetensors, atomic
         // writes, reading whole files, fingerprints.
         .target(name: "Storage"),
@@ -39,7 +43,7 @@ let package = Package(
         // Gradient-descent optimizers (Keras's Nadam and friends).
         .target(name: "Optimizers", dependencies: ["NumericCore", "NeuralNetwork", "Storage", "CKernels"]),
         // Datasets: IDX files (MNIST family), folders of PNG/JPEG/BMP/GIF pictures, batching.
-        .target(name: "Datasets", dependencies: ["NumericCore", "Storage", "CZlib", "CStb", "CKernels"]),
+        .target(name: "Datasets", dependencies: ["NumericCore", "Storage", "CZlib", "CStb", "CImageDecoders", "CKernels"]),
         // The variational autoencoder: model, losses, priors, the trainer and its shards.
         .target(name: "VAE", dependencies: ["NumericCore", "NeuralNetwork", "Optimizers", "Datasets", "Storage"]),
         // Measures of generated images: a classifier's features and predictions, Fréchet
@@ -72,7 +76,7 @@ let package = Package(
         .testTarget(name: "RunsTests", dependencies: ["Runs", "VAE", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Storage", "CKernels", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CStb", "TestSupport"]),
         .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "Storage", "CStb", "TestSupport"]),

@@ -4,8 +4,9 @@ import NumericCore
 
 /// Decoded image collections kept on disk, so that a folder is decoded once.
 ///
-/// An entry is keyed by the folder, the target size and background, and every file's
-/// path, size and modification time: change any file and the folder is decoded anew.
+/// An entry is keyed by the folder, the target size and background, the decoders' version,
+/// and every file's path, size and modification time: change any file, or the decoders,
+/// and the folder is decoded anew.
 /// It is a folder `<directory>/<key>/` holding `images.idx` (MNIST's IDX format,
 /// count × side × side × 3 bytes) and `manifest.json` (names, classes, skipped files),
 /// each written atomically, the manifest last, so a half-written entry is never read.
@@ -31,6 +32,7 @@ public struct ImageCache: Sendable {
 
         public init(folder: URL, side: Int, background: Background, entries: [ImageFolderScan.Entry]) {
             var description = "vae-image-cache/1\n\(folder.resolvingSymlinksInPath().path)\n\(side)\n\(background.rawValue)\n"
+                + "decoders \(ImageDecoding.version)\n"
             for entry in entries {
                 description += "\(entry.relativePath)\t\(entry.size)\t\(entry.modified)\n"
             }

@@ -1,0 +1,109 @@
+import CStb
+import Datasets
+import Foundation
+import Testing
+import TestSupport
+
+/// Pictures from anywhere: every file goes to the decoder of the format its first bytes
+/// declare, other formats are refused by content, and a file cannot make a decoder
+/// allocate or inflate beyond what its header's dimensions need.
+@Suite struct UntrustedPictureTests {
+    func folder(_ files: [String: Data]) throws -> URL {
+        let folder = IDXFiles.temporaryFolder("untrusted")
+        for (name, data) in files { try data.write(to: folder.appendingPathComponent(name)) }
+        return folder
+    }
+
+    func good(_ seed: Int) -> Data {
+        PictureFiles.encode(PictureFiles.pixels(width: 16, height: 16, channels: 3, seed: seed),
+                            width: 16, height: 16, channels: 3, as: .png)
+    }
+
+    @Test func otherFormatsNamedAsPicturesAreRefusedByTheirContent() throws {
+        let tga = PictureFiles.encode(PictureFiles.pixels(width: 16, height: 16, channels: 3), width: 16, height: 16,
+                                      channels: 3, as: .tga)
+        let data = try folder(["a.png": tga, "b.gif": PictureFiles.radianceHDR(side: 16), "c.jpg": PictureFiles.pnm(side: 16),
+                               "good.png": good(1)])
+        let (collection, _) = try ImageFolder.load(data, side: 16, background: .white, cache: nil)
+        #expect(collection.names == ["good.png"])
+        func reason(_ name: String) -> String { collection.skipped.first { $0.path.hasSuffix("/" + name) }?.problem ?? "kept" }
+        #expect(reason("a.png").hasPrefix("not PNG/JPEG/BMP/GIF"), "\(reason("a.png"))")
+        #expect(reason("b.gif") == "not PNG/JPEG/BMP/GIF: a Radiance HDR file")
+        #expect(reason("c.jpg") == "not PNG/JPEG/BMP/GIF: a PNM file")
+        // The system's stb_image, the decoder before these, would have read all three.
+        for bytes in [tga, PictureFiles.radianceHDR(side: 16), PictureFiles.pnm(side: 16)] {
+            var width: Int32 = 0, height: Int32 = 0, components: Int32 = 0
+            let known = bytes.withUnsafeBytes {
+                stbi_info_from_memory($0.bindMemory(to: UInt8.self).baseAddress, Int32($0.count), &width, &height, &components)
+            }
+            #expect(known != 0 && width == 16)
+        }
+    }
+
+    /// 32 × 32 pixels need 4,128 bytes of inflated data; this file holds 256 MiB of it. The
+    /// decoder inflates the image's rows, finds more, and refuses the file.
+    @Test func compressedDataBeyondTheImageRefusesTheFile() throws {
+        let bomb = PictureFiles.pngBomb(side: 32, inflatedBytes: 256 << 20)
+        #expect(bomb.count < 400_000)
+        let header = try ImageDecoding.header(bomb)
+        #expect(header.format == .png && header.width == 32 && header.height == 32)
+        #expect {
+            _ = try ImageDecoding.decode(bomb)
+        } throws: { error in
+            "\(error)" == "a PNG file with more or less compressed data than its 32×32 pixels need (libpng: Extra compressed data in IDAT)"
+        }
+    }
+
+    /// The decoders changed from stb_image to libpng and the package's own GIF and BMP
+    /// build: every PNG colour type, GIF and BMP give the bytes stb_image gave; JPEG, from
+    /// libjpeg-turbo, differs by a few levels (its inverse DCT and chroma upsampling).
+    @Test func pixelsAreThoseTheEarlierDecoderGave() throws {
+        func stb(_ data: Data) -> [UInt8] {
+            data.withUnsafeBytes { raw -> [UInt8] in
+                var width: Int32 = 0, height: Int32 = 0, components: Int32 = 0
+                let pixels = stbi_load_from_memory(raw.bindMemory(to: UInt8.self).baseAddress, Int32(raw.count),
+                                                   &width, &height, &components, 4)!
+                defer { stbi_image_free(pixels) }
+                return Array(UnsafeBufferPointer(start: pixels, count: Int(width * height * 4)))
+            }
+        }
+        var exact: [Data] = [PictureFiles.palettePNG(width: 13, height: 7, palette: [(255, 0, 0), (0, 255, 0), (9, 9, 9)]),
+                             PictureFiles.onePixelGIF]
+        for channels in 1...4 {
+            let pixels = PictureFiles.pixels(width: 19, height: 11, channels: channels, seed: channels)
+            exact.append(PictureFiles.encode(pixels, width: 19, height: 11, channels: channels, as: .png))
+            if channels != 2 { exact.append(PictureFiles.encode(pixels, width: 19, height: 11, channels: channels, as: .bmp)) }
+        }
+        for (width, height) in [(19, 11), (1, 1), (2, 7), (9, 1)] {
+            let pixels = PictureFiles.pixels(width: width, height: height, channels: 4, seed: width)
+            let file = PictureFiles.interlacedPNG(pixels, width: width, height: height)
+            #expect(try ImageDecoding.decode(file).rgba == pixels, "\(width)×\(height) interlaced")
+            exact.append(file)
+        }
+        for file in exact {
+            #expect(try ImageDecoding.decode(file).rgba == stb(file))
+        }
+        for channels in [1, 3] {
+            let pixels = PictureFiles.pixels(width: 40, height: 24, channels: channels, seed: 5)
+            let jpeg = PictureFiles.encode(pixels, width: 40, height: 24, channels: channels, as: .jpeg)
+            let ours = try ImageDecoding.decode(jpeg).rgba, theirs = stb(jpeg)
+            let differences = zip(ours, theirs).map { abs(Int($0) - Int($1)) }
+            #expect(differences.max()! <= 12, "largest difference \(differences.max()!)")
+            #expect(Double(differences.reduce(0, +)) / Double(differences.count) <= 1.5)
+        }
+    }
+
+    @Test func truncatedAndDamagedFilesGiveTheirDecodersReason() throws {
+        let png = good(2)
+        #expect {
+            _ = try ImageDecoding.decode(png.prefix(png.count - 30))
+        } throws: { "\($0)".hasPrefix("a corrupt PNG file (libpng: ") }
+        let jpeg = PictureFiles.encode(PictureFiles.pixels(width: 32, height: 32, channels: 3), width: 32, height: 32,
+                                       channels: 3, as: .jpeg)
+        #expect {
+            _ = try ImageDecoding.decode(jpeg.prefix(jpeg.count * 2 / 3))
+        } throws: { "\($0)".hasPrefix("a corrupt or truncated JPEG file") }
+        #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16])) }
+        #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(PictureFiles.onePixelGIF.prefix(8)) }
+    }
+}
