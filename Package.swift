@@ -88,5 +88,6 @@ let package = Package(
 // fuzzer sanitizer, which provides its own `main`).
 if ProcessInfo.processInfo.environment["VAE_FUZZ"] != nil {
     package.targets.append(.executableTarget(
-        name: "vae-fuzz", dependencies: ["VAE", "Runs", "Datasets", "NumericCore", "Storage"], path: "Fuzz/Sources/vae-fuzz"))
+        name: "vae-fuzz", dependencies: ["VAE", "Runs", "Datasets", "NumericCore", "Storage", "TestSupport"],
+        path: "Fuzz/Sources/vae-fuzz"))
 }

@@ -14,6 +14,14 @@ public struct ImageCollection: Sendable {
     /// Whether any image has colour; a collection of grey pictures trains with one channel.
     public var hasColour: Bool
 
+    public init(images: ImageDataset, names: [String], classes: [String], skipped: [Skipped], hasColour: Bool) {
+        self.images = images
+        self.names = names
+        self.classes = classes
+        self.skipped = skipped
+        self.hasColour = hasColour
+    }
+
     public struct Skipped: Codable, Equatable, Sendable {
         public var path: String
         public var problem: String

@@ -38,7 +38,7 @@ public enum MixturePrior {
     }
 
     /// A kept mixture, checked.
-    static func read(_ url: URL) throws -> GaussianMixture {
+    public static func read(_ url: URL) throws -> GaussianMixture {
         do {
             let mixture = try JSONDecoder().decode(GaussianMixture.self, from: readFile(url))
             try mixture.validate()
