@@ -65,8 +65,9 @@ let package = Package(
         ]),
         .executableTarget(name: "vae", dependencies: ["VAECommands"]),
         // Speed and memory of training and decoding: `swift run -c release vae-bench`.
+        // It makes its picture folder with the tests' picture files and measures children as they do.
         .executableTarget(name: "vae-bench", dependencies: [
-            "VAE", "Datasets", "Storage", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "VAE", "Datasets", "Storage", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers the tests share: finite differences, the Keras reference values.

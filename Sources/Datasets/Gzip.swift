@@ -3,8 +3,8 @@ import Foundation
 
 /// Decompresses gzip data in memory with zlib.
 enum Gzip {
-    static func isCompressed(_ data: Data) -> Bool {
-        data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B
+    static func isCompressed(_ bytes: some RandomAccessCollection<UInt8>) -> Bool {
+        bytes.count >= 2 && bytes.first == 0x1F && bytes[bytes.index(after: bytes.startIndex)] == 0x8B
     }
 
     /// The decompressed bytes, or a plain description of why there are none.

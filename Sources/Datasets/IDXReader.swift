@@ -12,28 +12,35 @@ public enum IDXReader {
         public let values: [UInt8]
     }
 
+    /// A file read straight into the array the values are returned in (uncompressed, the
+    /// header is then moved out in place): the values exist once.
     public static func read(_ url: URL) throws -> Array {
-        try read(readFile(url), path: url.path)
+        let bytes = try readBytes(url)
+        do {
+            return try parse(bytes, compressedName: url.path.hasSuffix(".gz"))
+        } catch {
+            throw FileError(path: url.path, problem: error.message)
+        }
     }
 
     /// Parses the bytes of an IDX file; `path` names it in errors (a `.gz` name must hold gzip data).
     public static func read(_ data: Data, path: String) throws -> Array {
         do {
-            return try parse(data, compressedName: path.hasSuffix(".gz"))
+            return try parse([UInt8](data), compressedName: path.hasSuffix(".gz"))
         } catch {
             throw FileError(path: path, problem: error.message)
         }
     }
 
-    static func parse(_ data: Data, compressedName: Bool) throws(Gzip.Problem) -> Array {
-        guard !data.isEmpty else { throw Gzip.Problem("the file is empty") }
+    static func parse(_ file: consuming [UInt8], compressedName: Bool) throws(Gzip.Problem) -> Array {
+        guard !file.isEmpty else { throw Gzip.Problem("the file is empty") }
         var bytes: [UInt8]
-        if Gzip.isCompressed(data) {
-            bytes = try Gzip.decompress(data)
+        if Gzip.isCompressed(file) {
+            bytes = try Gzip.decompress(Data(file))
         } else if compressedName {
             throw Gzip.Problem("named .gz but not gzip data")
         } else {
-            bytes = [UInt8](data)
+            bytes = file
         }
         guard bytes.count >= 4 else { throw Gzip.Problem("\(bytes.count) bytes, too short for an IDX header") }
         guard bytes[0] == 0, bytes[1] == 0 else {

@@ -10,6 +10,8 @@ import NumericCore
 /// It is a folder `<directory>/<key>/` holding `images.idx` (MNIST's IDX format,
 /// count × side × side × 3 bytes) and `manifest.json` (names, classes, skipped files),
 /// each written atomically, the manifest last, so a half-written entry is never read.
+/// The images are the file's bytes after a 20-byte header, uncompressed, so the file can
+/// be read straight into memory, or mapped, as it is.
 public struct ImageCache: Sendable {
     public let directory: URL
 
@@ -79,8 +81,13 @@ public struct ImageCache: Sendable {
         precondition(images.channels == 3 && images.height == images.width, "the cache holds square RGB images")
         let folder = entry(key)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try AtomicFile.write(IDXWriter.bytes(dimensions: [images.count, images.height, images.width, 3], values: images.bytes),
-                             to: folder.appendingPathComponent("images.idx"))
+        // The images' own bytes after the header: no copy of them is made to write them.
+        try images.withUnsafeBytes { raw in
+            let body = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                            count: raw.count, deallocator: .none)
+            try AtomicFile.write([IDXWriter.header(dimensions: [images.count, images.height, images.width, 3]), body],
+                                 to: folder.appendingPathComponent("images.idx"))
+        }
         let manifest = Manifest(check: key.check, side: images.height, names: collection.names, classes: collection.classes,
                                 labels: images.labelBytes, skipped: collection.skipped, hasColour: collection.hasColour)
         try AtomicFile.write(JSONEncoder().encode(manifest), to: folder.appendingPathComponent("manifest.json"))

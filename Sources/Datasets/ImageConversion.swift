@@ -64,11 +64,17 @@ public enum ImageConversion {
     }
 
     /// Grey levels from RGB with the ITU-R BT.601 weights (as PIL's "L" mode and most tools).
-    public static func grey(fromRGB rgb: [UInt8]) -> [UInt8] {
+    public static func grey(fromRGB rgb: some RandomAccessCollection<UInt8>) -> [UInt8] {
         precondition(rgb.count % 3 == 0, "RGB bytes come in threes")
-        return (0..<rgb.count / 3).map { i in
-            let value = 0.299 * Float(rgb[3 * i]) + 0.587 * Float(rgb[3 * i + 1]) + 0.114 * Float(rgb[3 * i + 2])
-            return UInt8(min(255, value.rounded()))
+        return [UInt8](unsafeUninitializedCapacity: rgb.count / 3) { grey, initialized in
+            var i = 0, source = rgb.startIndex
+            while i < grey.count {
+                let r = Float(rgb[source]), g = Float(rgb[rgb.index(source, offsetBy: 1)]), b = Float(rgb[rgb.index(source, offsetBy: 2)])
+                grey[i] = UInt8(min(255, (0.299 * r + 0.587 * g + 0.114 * b).rounded()))
+                source = rgb.index(source, offsetBy: 3)
+                i += 1
+            }
+            initialized = grey.count
         }
     }
 }

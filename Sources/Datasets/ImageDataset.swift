@@ -11,8 +11,8 @@ public struct ImageDataset: Sendable {
     public let width: Int
     public let channels: Int
     /// All images of the underlying collection; this dataset is `first ..< first + count`.
-    private let storage: [UInt8]
-    private let labelStorage: [UInt8]?
+    private var storage: [UInt8]
+    private var labelStorage: [UInt8]?
     private let first: Int
     public let count: Int
 
@@ -110,6 +110,52 @@ public struct ImageDataset: Sendable {
         }
         let labels = labelStorage.map { labels in indices.map { labels[first + $0] } }
         return ImageDataset(pixels: pixels, labels: labels, height: height, width: width, channels: channels)
+    }
+
+    /// Rearranges the images so that image `i` is the one that was at `order[i]`; `order`
+    /// names every image once. Done in place, one image at a time along the permutation's
+    /// cycles, when this dataset is all of a storage it alone holds: no second copy of the
+    /// images exists at any moment. A dataset sharing its storage is copied first.
+    public mutating func reorder(_ order: [Int]) {
+        precondition(order.count == count, "an order of \(order.count) for \(count) images")
+        var placed = [Bool](repeating: false, count: count)
+        for index in order {
+            precondition(index >= 0 && index < count && !placed[index], "an order that names every image once")
+            placed[index] = true
+        }
+        if first != 0 || storage.count != count * imageSize {
+            self = selecting(order)
+            return
+        }
+        placed = [Bool](repeating: false, count: count)
+        let size = imageSize
+        let saved = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        defer { saved.deallocate() }
+        storage.withUnsafeMutableBufferPointer { pixels in
+            let base = pixels.baseAddress!
+            for start in 0..<count where !placed[start] {
+                saved.update(from: base + start * size, count: size)
+                var position = start
+                while true {
+                    placed[position] = true
+                    let source = order[position]
+                    if source == start {
+                        (base + position * size).update(from: saved, count: size)
+                        break
+                    }
+                    (base + position * size).update(from: base + source * size, count: size)
+                    position = source
+                }
+            }
+        }
+        labelStorage = labelStorage.map { labels in order.map { labels[$0] } }
+    }
+
+    /// Calls `body` with the bytes of this dataset's images, without copying them.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { raw in
+            try body(UnsafeRawBufferPointer(rebasing: raw[(first * imageSize)..<((first + count) * imageSize)]))
+        }
     }
 
     /// Images `range` as a new matrix.

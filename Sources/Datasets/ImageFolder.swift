@@ -35,93 +35,103 @@ public enum ImageFolder {
     }
 
     /// Decodes every file of `scan`, in parallel, keeping the usable ones in order.
+    ///
+    /// Each picture is reduced straight into its slot of the one array that becomes the
+    /// collection's storage; the usable ones are then moved together in place. Memory is
+    /// that array (the decoded bytes, plus the slots of files that turned out unusable)
+    /// and, per core, one original picture at a time.
     static func decode(_ scan: ImageFolderScan, side: Int, background: Background,
                        progress: ((Int, Int) -> Void)?) -> ImageCollection {
         let entries = scan.entries
         let size = side * side * 3
-        let results = DecodedBatch(count: entries.count, imageSize: size)
-        defer { results.deallocate() }
-        let chunk = 64
-        for start in stride(from: 0, to: entries.count, by: chunk) {
-            let end = min(start + chunk, entries.count)
-            DispatchQueue.concurrentPerform(iterations: end - start) { offset in
-                let index = start + offset
-                let url = scan.root.appendingPathComponent(entries[index].relativePath)
-                do {
-                    guard entries[index].size <= maximumFileSize else {
-                        throw ImageDecoding.Problem("\(entries[index].size) bytes: too large a file to read")
-                    }
-                    let data: Data
+        let outcomes = Outcomes(count: entries.count)
+        defer { outcomes.deallocate() }
+        var pixels = [UInt8](unsafeUninitializedCapacity: entries.count * size) { buffer, initialized in
+            let slots = Slots(base: buffer.baseAddress, size: size)
+            let chunk = 64
+            for start in stride(from: 0, to: entries.count, by: chunk) {
+                let end = min(start + chunk, entries.count)
+                DispatchQueue.concurrentPerform(iterations: end - start) { offset in
+                    let index = start + offset
+                    let slot = slots.slot(index)
                     do {
-                        data = try readFile(url)
-                    } catch let error as FileError {
-                        throw ImageDecoding.Problem(error.problem)
+                        let url = scan.root.appendingPathComponent(entries[index].relativePath)
+                        let image = try decodeFile(url, size: entries[index].size, side: side, background: background)
+                        image.withUnsafeBufferPointer { slot.update(from: $0.baseAddress!, count: size) }
+                        outcomes.colour[index] = hasColour(slot, count: size)
+                    } catch {
+                        slot.update(repeating: 0, count: size)
+                        outcomes.problems[index] = "\(error)"
                     }
-                    let pixels = try ImageConversion.square(ImageDecoding.decode(data), side: side, background: background)
-                    results.store(pixels, at: index)
-                } catch let problem as ImageDecoding.Problem {
-                    results.problems[index] = problem.description
-                } catch {
-                    results.problems[index] = "\(error)"
                 }
+                progress?(end, entries.count)
             }
-            progress?(end, entries.count)
+            initialized = entries.count * size
         }
-        return results.collection(entries: entries, root: scan.root, side: side)
+        let kept = entries.indices.filter { outcomes.problems[$0] == nil }
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            for (row, index) in kept.enumerated() where row != index {
+                (buffer.baseAddress! + row * size).update(from: buffer.baseAddress! + index * size, count: size)
+            }
+        }
+        pixels.removeLast((entries.count - kept.count) * size)
+        // Many files unusable: the storage is made to fit rather than kept at every file's size.
+        if kept.count < entries.count * 3 / 4 { pixels = Array(pixels) }
+        let labelNames = kept.map { entries[$0].label }
+        let classes = Array(Set(labelNames)).sorted()
+        let labels: [UInt8]? = classes.count > 1 && classes.count <= 256
+            ? labelNames.map { UInt8(classes.firstIndex(of: $0)!) } : nil
+        let skipped = entries.indices.compactMap { index in
+            outcomes.problems[index].map {
+                ImageCollection.Skipped(path: scan.root.appendingPathComponent(entries[index].relativePath).path, problem: $0)
+            }
+        }
+        return ImageCollection(
+            images: ImageDataset(pixels: pixels, labels: labels, height: side, width: side, channels: 3),
+            names: kept.map { entries[$0].relativePath },
+            classes: labels == nil ? [] : classes.map { $0.isEmpty ? "(top level)" : $0 },
+            skipped: skipped, hasColour: kept.contains { outcomes.colour[$0] })
+    }
+
+    /// One file read, decoded and reduced to `side` × `side` RGB.
+    private static func decodeFile(_ url: URL, size: Int, side: Int, background: Background) throws(ImageDecoding.Problem) -> [UInt8] {
+        guard size <= maximumFileSize else { throw ImageDecoding.Problem("\(size) bytes: too large a file to read") }
+        let data: Data
+        do {
+            data = try readFile(url)
+        } catch let error as FileError {
+            throw ImageDecoding.Problem(error.problem)
+        } catch {
+            throw ImageDecoding.Problem("\(error)")
+        }
+        return try ImageConversion.square(ImageDecoding.decode(data), side: side, background: background)
+    }
+
+    private static func hasColour(_ rgb: UnsafeMutablePointer<UInt8>, count: Int) -> Bool {
+        stride(from: 0, to: count, by: 3).contains { rgb[$0] != rgb[$0 + 1] || rgb[$0 + 1] != rgb[$0 + 2] }
     }
 }
 
-/// Where the parallel decoding writes: one slot per file, each written by one thread only.
-private final class DecodedBatch: @unchecked Sendable {
-    let pixels: UnsafeMutableBufferPointer<UInt8>
+/// The slots of the images' array, each written by one thread only.
+private struct Slots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>?
+    let size: Int
+    func slot(_ index: Int) -> UnsafeMutablePointer<UInt8> { base! + index * size }
+}
+
+/// What became of each file: one slot per file, each written by one thread only.
+private final class Outcomes: @unchecked Sendable {
     let problems: UnsafeMutableBufferPointer<String?>
     let colour: UnsafeMutableBufferPointer<Bool>
-    let imageSize: Int
 
-    init(count: Int, imageSize: Int) {
-        self.imageSize = imageSize
-        pixels = .allocate(capacity: count * imageSize)
+    init(count: Int) {
         problems = .allocate(capacity: count)
         problems.initialize(repeating: nil)
         colour = .allocate(capacity: count)
         colour.initialize(repeating: false)
     }
 
-    func store(_ image: [UInt8], at index: Int) {
-        let target = pixels.baseAddress! + index * imageSize
-        image.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: imageSize) }
-        var coloured = false
-        for i in stride(from: 0, to: imageSize, by: 3) where image[i] != image[i + 1] || image[i + 1] != image[i + 2] {
-            coloured = true
-            break
-        }
-        colour[index] = coloured
-    }
-
-    func collection(entries: [ImageFolderScan.Entry], root: URL, side: Int) -> ImageCollection {
-        let kept = entries.indices.filter { problems[$0] == nil }
-        var bytes = [UInt8](repeating: 0, count: kept.count * imageSize)
-        bytes.withUnsafeMutableBufferPointer { target in
-            for (row, index) in kept.enumerated() {
-                (target.baseAddress! + row * imageSize).update(from: pixels.baseAddress! + index * imageSize, count: imageSize)
-            }
-        }
-        let labelNames = kept.map { entries[$0].label }
-        let classes = Array(Set(labelNames)).sorted()
-        let labels: [UInt8]? = classes.count > 1 && classes.count <= 256
-            ? labelNames.map { UInt8(classes.firstIndex(of: $0)!) } : nil
-        let skipped = entries.indices.compactMap { index in
-            problems[index].map { ImageCollection.Skipped(path: root.appendingPathComponent(entries[index].relativePath).path, problem: $0) }
-        }
-        return ImageCollection(
-            images: ImageDataset(pixels: bytes, labels: labels, height: side, width: side, channels: 3),
-            names: kept.map { entries[$0].relativePath },
-            classes: labels == nil ? [] : classes.map { $0.isEmpty ? "(top level)" : $0 },
-            skipped: skipped, hasColour: kept.contains { colour[$0] })
-    }
-
     func deallocate() {
-        pixels.deallocate()
         problems.deinitialize().deallocate()
         colour.deallocate()
     }

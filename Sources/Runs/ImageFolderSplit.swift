@@ -47,17 +47,26 @@ public struct ImageFolderSplit: Codable, Equatable, Sendable {
     }
 
     /// The collection's images in three parts. Names the split lists that the folder no
-    /// longer has are counted in `missing`; images the split does not list train.
-    public func apply(to collection: ImageCollection) -> (training: ImageDataset, validation: ImageDataset, test: ImageDataset, missing: Int) {
+    /// longer has are counted in `missing`; images the split does not list train. An image
+    /// listed twice, or for both validation and testing, is held out once, to validate.
+    ///
+    /// The images are rearranged in place (validation, test, then training, each in its
+    /// order) and the parts share that one storage: a collection handed over whole is
+    /// never copied.
+    public func apply(to collection: consuming ImageCollection)
+        -> (training: ImageDataset, validation: ImageDataset, test: ImageDataset, missing: Int) {
         var index: [String: Int] = [:]
         for (position, name) in collection.names.enumerated() { index[name] = position }
-        let validationIndices = validation.compactMap { index[$0] }
-        let testIndices = test.compactMap { index[$0] }
-        let heldOut = Set(validationIndices).union(testIndices)
-        let trainingIndices = collection.names.indices.filter { !heldOut.contains($0) }
-        let missing = validation.count + test.count - validationIndices.count - testIndices.count
-        return (collection.images.selecting(trainingIndices), collection.images.selecting(validationIndices),
-                collection.images.selecting(testIndices), missing)
+        var taken = Set<Int>()
+        let validationIndices = validation.compactMap { index[$0] }.filter { taken.insert($0).inserted }
+        let testIndices = test.compactMap { index[$0] }.filter { taken.insert($0).inserted }
+        let trainingIndices = collection.names.indices.filter { !taken.contains($0) }
+        let missing = validation.count + test.count - validation.compactMap { index[$0] }.count - test.compactMap { index[$0] }.count
+        var images = collection.images
+        collection.images = ImageDataset(pixels: [], labels: nil, height: 1, width: 1)  // the only reference left is `images`
+        images.reorder(validationIndices + testIndices + trainingIndices)
+        let (v, t) = (validationIndices.count, testIndices.count)
+        return (images.subset((v + t)..<images.count), images.subset(0..<v), images.subset(v..<(v + t)), missing)
     }
 
     public func write(to url: URL) throws {

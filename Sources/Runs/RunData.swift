@@ -61,7 +61,7 @@ public struct RunData {
         let split = try ImageFolderSplit.make(names: rgb.names, classes: rgb.classes,
                                               validation: request.validationCount ?? heldOut,
                                               test: request.testCount ?? heldOut, seed: seed)
-        let parts = split.apply(to: rgb.converted(toChannels: settings.channels))
+        let parts = split.apply(to: (consume rgb).converted(toChannels: settings.channels))
         return (RunData(training: parts.training.prefix(limit), validation: parts.validation), settings, split)
     }
 
@@ -104,7 +104,7 @@ public struct RunData {
         let collection = try loadPictures(from: folder, side: settings.side, background: settings.background,
                                           cache: .standard, observer: observer)
             .converted(toChannels: settings.channels)
-        let parts = split.apply(to: collection)
+        let parts = split.apply(to: consume collection)
         if parts.missing > 0 {
             observer?.note("\(parts.missing) of the images the run held out are no longer in \(folder).")
         }

@@ -46,6 +46,12 @@ public final class TrainingRun {
         let data: RunData, split: ImageFolderSplit?
         if var pictures = request.pictures ?? (RunData.isPictureFolder(request.data) ? PictureRequest() : nil) {
             pictures.validationCount = pictures.validationCount ?? request.validationCount
+            // The model's size before a picture is decoded, with 3 channels while the
+            // pictures' own are not yet known: no folder is read for a model that cannot be built.
+            try ImageFolderSettings(side: pictures.side, channels: pictures.channels ?? 3, background: pictures.background).validate()
+            var provisional = request.model
+            (provisional.imageHeight, provisional.imageWidth, provisional.channels) = (pictures.side, pictures.side, pictures.channels ?? 3)
+            try provisional.validate()
             let made = try RunData.newPictureRun(request.data, pictures, seed: request.seed, limit: request.limit,
                                                  cache: request.cache, observer: observer)
             (data, split, selection.pictures) = (made.data, made.split, made.settings)

@@ -20,6 +20,11 @@ public struct FileError: Error, CustomStringConvertible, Equatable {
 /// leaves the previous version intact and no half-written file under the real name.
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
+        try write([data], to: url)
+    }
+
+    /// `parts` one after the other: a header and a large body written without joining them.
+    public static func write(_ parts: [Data], to url: URL) throws {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent + ".partial-\(getpid())"
@@ -32,16 +37,18 @@ public enum AtomicFile {
         }
         guard descriptor >= 0 else { throw FileError(path: path, problem: "cannot write: \(systemMessage())") }
         var failure: String?
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = systemMessage()
-                    return
+        for data in parts where failure == nil {
+            data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        failure = systemMessage()
+                        return
+                    }
+                    offset += written
                 }
-                offset += written
             }
         }
         if failure == nil, fsync(descriptor) != 0 { failure = systemMessage() }
@@ -68,6 +75,37 @@ public enum AtomicFile {
     }
 
     private static func systemMessage() -> String { String(cString: strerror(errno)) }
+}
+
+/// Reads a whole file into an array of its own, with no intermediate copy: the bytes of a
+/// large file exist once.
+public func readBytes(_ url: URL) throws -> [UInt8] {
+    let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+        throw FileError(path: url.path, problem: errno == ENOENT ? "no such file" : "cannot read: \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw FileError(path: url.path, problem: "cannot read: \(String(cString: strerror(errno)))") }
+    guard status.st_mode & S_IFMT != S_IFDIR else { throw FileError(path: url.path, problem: "is a folder, not a file") }
+    let size = Int(status.st_size)
+    var failure: String?
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        var offset = 0
+        while offset < size {
+            let count = read(descriptor, buffer.baseAddress! + offset, size - offset)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 {
+                failure = count < 0 ? String(cString: strerror(errno)) : "the file shrank while it was read"
+                break
+            }
+            offset += count
+        }
+        if failure != nil { buffer.initialize(repeating: 0) }
+        initialized = size
+    }
+    if let failure { throw FileError(path: url.path, problem: "cannot read: \(failure)") }
+    return bytes
 }
 
 /// Reads a whole file, turning Foundation's errors into one that names the file plainly.

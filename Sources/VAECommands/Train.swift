@@ -70,7 +70,8 @@ struct Train: ParsableCommand {
             Console.line("Stopped: \(error). \(kept).")
             throw ExitCode.failure
         }
-        Console.line(String(format: "Done in %.1fs. ", Date().timeIntervalSince(start))
+        let memory = ProcessMemory.peakResidentBytes.map { String(format: ", peak memory %.0f MB", Double($0) / 1e6) } ?? ""
+        Console.line(String(format: "Done in %.1fs", Date().timeIntervalSince(start)) + memory + ". "
             + "Pictures: \(run.folder.samplesURL.path), \(run.folder.interpolationURL.path), \(run.folder.curvesURL.path)")
     }
 

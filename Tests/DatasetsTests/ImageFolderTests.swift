@@ -174,3 +174,22 @@ import TestSupport
         #expect(chosen.images.bytes == collection.images.subset(4..<5).bytes + collection.images.subset(0..<1).bytes)
     }
 }
+
+extension ImageFolderTests {
+    /// Rearranging a dataset in place gives what copying the images in that order gives,
+    /// labels included, and a subset that shares its storage leaves the rest untouched.
+    @Test func reorderingInPlaceMatchesSelecting() {
+        let pixels = (0..<(9 * 12)).map { UInt8($0 % 251) }
+        let labels: [UInt8] = [0, 1, 2, 0, 1, 2, 0, 1, 2]
+        let whole = ImageDataset(pixels: pixels, labels: labels, height: 2, width: 2, channels: 3)
+        let order = [4, 0, 8, 2, 7, 1, 3, 6, 5]
+        var reordered = ImageDataset(pixels: pixels, labels: labels, height: 2, width: 2, channels: 3)
+        reordered.reorder(order)
+        #expect(reordered.bytes == whole.selecting(order).bytes)
+        #expect(reordered.labelBytes == whole.selecting(order).labelBytes)
+        var part = whole.subset(2..<5)
+        part.reorder([2, 0, 1])
+        #expect(part.bytes == whole.selecting([4, 2, 3]).bytes)
+        #expect(whole.bytes == pixels)
+    }
+}

@@ -84,3 +84,27 @@ import VAE
         }
     }
 }
+
+extension TrainingRunTests {
+    final class DecodingWatch: RunObserver {
+        var decoding = false
+        func decodingPictures(done: Int, total: Int) { decoding = true }
+    }
+
+    /// A model too large to build is refused before a picture of the folder is decoded
+    /// (with three channels, as the pictures' own are not yet known).
+    @Test func theModelSizeIsCheckedBeforeAnyPictureIsDecoded() throws {
+        let pictures = IDXFiles.temporaryFolder("model-size-pictures")
+        for index in 0..<4 {
+            try PictureFiles.encode(PictureFiles.pixels(width: 16, height: 16, channels: 3, seed: index), width: 16, height: 16,
+                                    channels: 3, as: .png).write(to: pictures.appendingPathComponent("\(index).png"))
+        }
+        let watch = DecodingWatch()
+        let request = RunRequest(model: ModelConfiguration(codingSize: 3, hidden: [1 << 16, 1 << 16]), data: pictures.path,
+                                 pictures: PictureRequest(side: 16), cache: nil)
+        #expect {
+            _ = try TrainingRun.start(request, in: RunFolder(IDXFiles.temporaryFolder("model-size-run")), observer: watch)
+        } throws: { "\($0)".contains("more than 2³⁰ parameters") }
+        #expect(!watch.decoding)
+    }
+}

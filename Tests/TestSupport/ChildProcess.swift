@@ -1,12 +1,12 @@
 import Foundation
 
 /// A program run to its end in a process of its own, for what only a separate process can
-/// show: its peak memory, which the kernel reports per child when it is reaped.
+/// show, such as the peak memory it reports of itself. (The peak the kernel gives a parent
+/// for its child is no use: a child started by posix_spawn shares the parent's memory
+/// until it runs its program, and that memory counts toward the child's peak.)
 public struct ChildProcess {
     public let status: Int32
     public let output: String
-    /// The peak resident memory of the child alone (Linux reports kilobytes).
-    public let peakResidentBytes: Int
 
     /// Runs `executable` with `arguments`, standard output and error together in `output`.
     public static func run(_ executable: URL, _ arguments: [String]) throws -> ChildProcess {
@@ -24,11 +24,10 @@ public struct ChildProcess {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable.path): \(String(cString: strerror(spawned)))"])
         }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         // WEXITSTATUS, or 128 + the signal that ended it.
         let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return ChildProcess(status: code, output: output, peakResidentBytes: Int(usage.ru_maxrss) * 1024)
+        return ChildProcess(status: code, output: output)
     }
 }

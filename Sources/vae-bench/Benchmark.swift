@@ -16,8 +16,16 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Epochs to time (the first is reported apart).") var epochs = 6
     @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
     @Option(help: "Images of the convolutional model's timed epoch (0 to skip it).") var convolutionalImages = 6400
+    @Option(help: "Pictures of the generated folder whose loading memory is measured (0 to skip it).") var pictures = 20_000
+    @Option(help: .hidden) var measureLoading: String?
+    @Option(help: .hidden) var picturesFolder = ""
+    @Option(help: .hidden) var picturesCache = ""
 
     func run() throws {
+        if let measureLoading {
+            guard let mode = PictureLoadingBenchmark.Mode(rawValue: measureLoading) else { throw ValidationError("no such mode") }
+            return try PictureLoadingBenchmark.load(mode, folder: picturesFolder, cache: picturesCache)
+        }
         let processStart = Date()
         let full = try MNISTFormat.load(.train, from: URL(fileURLWithPath: data))
         let training = full.subset(0..<(full.count - 5000)), validation = full.subset((full.count - 5000)..<full.count)
@@ -70,6 +78,12 @@ struct Benchmark: ParsableCommand {
                                                  using: .openBLAS)
         }
         let convolutional = try convolutionalEpoch(full)
+        let loading = pictures > 0 ? try PictureLoadingBenchmark.run(pictures: pictures) : nil
+        func loadingRow(_ mode: PictureLoadingBenchmark.Mode) -> String {
+            guard let loading else { return "–" }
+            return String(format: "%.0f MB, %.2f× the decoded bytes (%.1f s)", Double(loading.growth(mode)) / 1e6,
+                          Double(loading.growth(mode)) / Double(loading.decodedBytes), loading.seconds[mode]!)
+        }
         var usage = rusage()
         #if canImport(Darwin)
         getrusage(RUSAGE_SELF, &usage)
@@ -96,6 +110,10 @@ struct Benchmark: ParsableCommand {
              convolutional.map { String(format: "%.2f s (timed on %d images)", $0.seconds * 55_000 / Double(convolutionalImages), convolutionalImages) } ?? "–"),
             ("convolutional step: achieved GFLOP/s (forward and backward, 3 × the forward's)",
              convolutional.map { String(format: "%.1f", $0.flops / $0.seconds / 1e9) } ?? "–"),
+            ("pictures loaded from a folder (64 × 48 PNG to 32 × 32 RGB)",
+             loading.map { String(format: "%d, %.1f MB decoded", $0.pictures, Double($0.decodedBytes) / 1e6) } ?? "–"),
+            ("their peak memory beyond the program's own, decoding (and caching)", loadingRow(.decode)),
+            ("their peak memory beyond the program's own, from the cache", loadingRow(.cached)),
             ("instruction set of the kernels", "\(InstructionSet.current)"),
             ("threads per product (the pool's; the system BLAS runs one per call)", String(BLAS.threadsPerProduct)),
             ("final validation loss", String(format: "%.4f", trainer.history.last!.validation!.total)),

@@ -1,0 +1,22 @@
+import Foundation
+
+/// The memory this process has used, as the operating system counts it.
+public enum ProcessMemory {
+    /// The most resident memory this program has held since it started, or nil where it
+    /// cannot be read. On Linux it is the kernel's high-water mark of this program's own
+    /// memory (`VmHWM`), which, unlike `getrusage`, never includes the parent's memory
+    /// from before the program was started.
+    public static var peakResidentBytes: Int? {
+        #if os(Linux)
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        else { return nil }
+        return kilobytes * 1024
+        #else
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
+        return Int(usage.ru_maxrss)  // bytes on Apple's systems
+        #endif
+    }
+}
