@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NumericCore", "NeuralNetwork", "Datasets", "Visualization", "Storage", "CStb", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "CKernels", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "RunsTests", dependencies: ["Runs", "VAE", "TestSupport"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "VAE", "Optimizers", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "TestSupport"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CStb", "TestSupport"]),

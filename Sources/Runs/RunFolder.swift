@@ -65,23 +65,11 @@ public struct RunFolder: Sendable {
     /// Whether the folder holds a run: its `config.json`.
     public var holdsRun: Bool { FileManager.default.fileExists(atPath: configurationURL.path) }
 
-    /// The lock and the temporary files of atomic writes: what a run leaves in a folder even
-    /// when it stopped before its configuration was written.
+    /// The lock, the temporary files of atomic writes and the staging folder of a replacing
+    /// run: what a run leaves in a folder even when it stopped before its configuration
+    /// was written.
     static func isRunBookkeeping(_ name: String) -> Bool {
-        name == ".lock" || (name.hasPrefix(".") && name.contains(".partial-"))
-    }
-
-    /// Removes the files an earlier run of this folder wrote, by their names, before a new
-    /// run is written over it; a folder without a run keeps everything.
-    public func removeRunFiles() throws {
-        guard holdsRun else { return }
-        for path in runFiles.map(\.path) {
-            if FileManager.default.fileExists(atPath: path) {
-                guard unlink(path) == 0 else {
-                    throw FileError(path: path, problem: "cannot remove the earlier run's file: \(String(cString: strerror(errno)))")
-                }
-            }
-        }
+        name == ".lock" || name == stagingName || (name.hasPrefix(".") && name.contains(".partial-"))
     }
 
     public func write(_ configuration: RunConfiguration) throws {

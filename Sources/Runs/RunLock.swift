@@ -19,6 +19,12 @@ public final class RunLock {
             }
             throw FileError(path: path, problem: "cannot create the lock file: \(String(cString: strerror(errno)))")
         }
+        // Nor through a hard link: truncating the lock would truncate the other name's file.
+        var status = stat()
+        guard fstat(opened, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1 else {
+            close(opened)
+            throw FileError(path: path, problem: "is not this program's lock file (another name of a file, or not a plain file); remove it")
+        }
         guard flock(opened, LOCK_EX | LOCK_NB) == 0 else {
             close(opened)
             throw FileError(path: folder.url.path, problem: "another training is writing to this run folder")

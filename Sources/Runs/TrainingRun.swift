@@ -9,12 +9,19 @@ import VAE
 /// It owns the policy of what a run writes: after every epoch a complete checkpoint, the
 /// weights, the best weights so far, `history.csv` and the loss curves; when the last
 /// epoch is done, sample and interpolation pictures. The folder is claimed for as long as
-/// the run object lives, so two trainings cannot write into one folder.
+/// the run object lives, so two trainings cannot write into one folder. A run that
+/// replaces another trains in the folder's staging place until its first checkpoint, so
+/// the earlier run stays whole until then (see `RunFolder.staging`).
 ///
 ///     let run = try TrainingRun.start(RunRequest(), in: RunFolder(path: "runs/book"))
 ///     try run.train()
 public final class TrainingRun {
     public let folder: RunFolder
+    /// Whether the run still trains in `folder.staging`, to replace the folder's earlier
+    /// run at its first checkpoint.
+    private var staged = false
+    /// Where the run's files go now.
+    private var writing: RunFolder { staged ? folder.staging : folder }
     public private(set) var configuration: RunConfiguration
     public let model: VariationalAutoencoder
     public let trainer: Trainer
@@ -65,16 +72,24 @@ public final class TrainingRun {
         try configuration.validate()
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)
-        try folder.removeRunFiles()
+        try folder.settleStaging()
+        // A run to replace stays whole: the new one starts in the staging folder.
+        let target = folder.holdsRun ? folder.staging : folder
+        if target.url != folder.url {
+            try FileManager.default.createDirectory(at: target.url, withIntermediateDirectories: false)
+        }
         // The configuration first: from then on the folder is a run's, whatever stops it.
-        try folder.write(configuration)
-        try split?.write(to: folder.splitURL)
-        return try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
+        try target.write(configuration)
+        try split?.write(to: target.splitURL)
+        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
+        run.staged = target.url != folder.url
+        return run
     }
 
     /// The run in `folder`, as its checkpoint left it, to train on; `epochs` sets a new total.
     public static func resume(_ folder: RunFolder, epochs: Int? = nil, observer: RunObserver? = nil) throws -> TrainingRun {
         let lock = try RunLock(folder)
+        try folder.settleStaging()
         var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
         if let epochs {
             guard epochs > 0 else { throw ConfigurationError(.epochs, epochs, "must be at least 1") }
@@ -99,47 +114,63 @@ public final class TrainingRun {
     public func train(observer: RunObserver? = nil, shouldStop: (() -> Bool)? = nil) throws {
         observer?.trainingStarted(self)
         let total = configuration.training.epochs
-        while epochsDone < total {
-            let record: EpochRecord
-            do {
-                record = try trainer.trainEpoch(progress: { observer?.stepFinished($0) }, shouldStop: shouldStop)
-            } catch TrainingError.interrupted(let epoch, let step) {
-                try Checkpoint.write(trainer, configuration: configuration, to: folder.checkpointURL)
-                throw TrainingError.interrupted(epoch: epoch, step: step)
+        do {
+            while epochsDone < total {
+                let record: EpochRecord
+                do {
+                    record = try trainer.trainEpoch(progress: { observer?.stepFinished($0) }, shouldStop: shouldStop)
+                } catch TrainingError.interrupted(let epoch, let step) {
+                    try Checkpoint.write(trainer, configuration: configuration, to: writing.checkpointURL)
+                    try takeTheRunFoldersPlace()
+                    throw TrainingError.interrupted(epoch: epoch, step: step)
+                }
+                try writeEpoch(record)
+                try takeTheRunFoldersPlace()
+                observer?.epochFinished(record, of: total)
             }
-            try writeEpoch(record)
-            observer?.epochFinished(record, of: total)
+        } catch {
+            // Stopped before a checkpoint: the run it was to replace stays, untouched.
+            if staged { try? folder.discardStaging() }
+            throw error
         }
         try writePictures()
+    }
+
+    /// After the first checkpoint of a run that replaces another: its files take the
+    /// earlier run's place, and it writes in the run folder from then on.
+    private func takeTheRunFoldersPlace() throws {
+        guard staged else { return }
+        try folder.promoteStaging()
+        staged = false
     }
 
     /// Keeps `model-epoch-N.safetensors`, a copy of the weights after `epochsDone` epochs.
     @discardableResult
     public func writeSnapshot() throws -> URL {
-        let url = folder.snapshotURL(epoch: epochsDone)
+        let url = writing.snapshotURL(epoch: epochsDone)
         try model.saveWeights(to: url, metadata: ["epoch": String(epochsDone)])
         return url
     }
 
     private func writeEpoch(_ record: EpochRecord) throws {
         let metadata = ["epoch": String(record.epoch)]
-        try Checkpoint.write(trainer, configuration: configuration, to: folder.checkpointURL)
-        try model.saveWeights(to: folder.weightsURL, metadata: metadata)
+        try Checkpoint.write(trainer, configuration: configuration, to: writing.checkpointURL)
+        try model.saveWeights(to: writing.weightsURL, metadata: metadata)
         if let loss = record.validation?.total, loss < bestLoss {
             bestLoss = loss
-            try model.saveWeights(to: folder.bestWeightsURL, metadata: metadata)
+            try model.saveWeights(to: writing.bestWeightsURL, metadata: metadata)
         }
-        try RunHistory.write(trainer.history, to: folder.historyURL)
-        try RunFigures.writeCurves(trainer.history, to: folder.curvesURL)
+        try RunHistory.write(trainer.history, to: writing.historyURL)
+        try RunFigures.writeCurves(trainer.history, to: writing.curvesURL)
     }
 
     /// The book's Figures 17-12 and 17-13 for this model: samples from N(0, I), and
     /// codings along one latent axis.
     private func writePictures() throws {
         try RunFigures.writeSamples(model, count: 21, columns: 7, seed: configuration.seed, prior: .gaussian,
-                                    to: folder.samplesURL)
+                                    to: writing.samplesURL)
         try RunFigures.writeAxisInterpolation(model, axis: min(3, configuration.model.codingSize - 1), from: -0.8, to: 0.8,
-                                              steps: 7, to: folder.interpolationURL)
+                                              steps: 7, to: writing.interpolationURL)
     }
 }
 

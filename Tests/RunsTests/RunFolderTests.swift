@@ -103,7 +103,7 @@ import VAE
         #expect(try String(contentsOf: notes, encoding: .utf8) == "mine")
     }
 
-    /// A `.lock` planted as a symbolic link is refused; the file it points to is unchanged.
+    /// A `.lock` planted as a symbolic or a hard link is refused; the file it names is unchanged.
     @Test func aLockThatIsALinkIsRefused() throws {
         let folder = RunFolder(IDXFiles.temporaryFolder("planted"))
         try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
@@ -112,6 +112,11 @@ import VAE
         try Data("precious".utf8).write(to: victim)
         try FileManager.default.createSymbolicLink(at: folder.file(".lock"), withDestinationURL: victim)
         #expect { try RunLock(folder) } throws: { "\($0)".contains("symbolic link") }
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious")
+        // A hard link is another name of the same file: refused too, the file unchanged.
+        try FileManager.default.removeItem(at: folder.file(".lock"))
+        try FileManager.default.linkItem(at: victim, to: folder.file(".lock"))
+        #expect { try RunLock(folder) } throws: { "\($0)".contains("another name of a file") }
         #expect(try String(contentsOf: victim, encoding: .utf8) == "precious")
     }
 

@@ -1,0 +1,84 @@
+import Foundation
+import Storage
+
+/// A run that replaces the one in a folder trains in the folder's `.next/` until it has
+/// written its first checkpoint, and only then takes the earlier run's place: a new run
+/// that fails early (a diverging loss, a wrong setting found late, a crash) leaves the
+/// earlier run whole.
+///
+/// Taking the place is a sequence of renames that can be repeated from any point: it is
+/// first recorded in `.next/.promoting` with the names of the staged files, so a process
+/// killed half-way leaves what the next `start` or `resume` completes.
+extension RunFolder {
+    /// Where a replacing run trains until its first checkpoint.
+    public var staging: RunFolder { RunFolder(url.appendingPathComponent(RunFolder.stagingName)) }
+
+    static let stagingName = ".next"
+    private var promotionRecord: URL { staging.file(".promoting") }
+
+    /// Settles what a stopped replacement left: a staged run with a checkpoint replaces this
+    /// folder's run (it was started to), one without is discarded.
+    public func settleStaging() throws {
+        guard FileManager.default.fileExists(atPath: staging.url.path) else { return }
+        if FileManager.default.fileExists(atPath: promotionRecord.path)
+            || (staging.holdsRun && FileManager.default.fileExists(atPath: staging.checkpointURL.path)) {
+            try promoteStaging()
+        } else {
+            try discardStaging()
+        }
+    }
+
+    /// Moves the staged run over this folder's: each staged file renamed in place of the
+    /// earlier one, the earlier run's files without a staged counterpart removed, the
+    /// configuration last.
+    func promoteStaging() throws {
+        let names: [String]
+        if let recorded = try? String(contentsOf: promotionRecord, encoding: .utf8) {
+            names = recorded.split(separator: "\n").map(String.init)
+        } else {
+            names = staging.runFiles.map(\.lastPathComponent)
+                .filter { FileManager.default.fileExists(atPath: staging.file($0).path) }
+            try AtomicFile.write(names.joined(separator: "\n"), to: promotionRecord)
+        }
+        let staged = Set(names)
+        for file in runFiles where file != configurationURL {
+            let name = file.lastPathComponent
+            if staged.contains(name) {
+                if FileManager.default.fileExists(atPath: staging.file(name).path) {
+                    try move(staging.file(name), to: file)
+                }
+            } else {
+                try remove(file)
+            }
+        }
+        if FileManager.default.fileExists(atPath: staging.configurationURL.path) {
+            try move(staging.configurationURL, to: configurationURL)
+        }
+        try discardStaging()
+    }
+
+    /// Removes the staging folder and what a run wrote in it, nothing else: a file of
+    /// another name in it stays, with the folder.
+    public func discardStaging() throws {
+        let folder = staging
+        guard FileManager.default.fileExists(atPath: folder.url.path) else { return }
+        for file in folder.runFiles + [folder.file(".promoting"), folder.file(".lock")] { try remove(file) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.url.path)) ?? []
+        where RunFolder.isRunBookkeeping(name) {
+            try remove(folder.file(name))
+        }
+        rmdir(folder.url.path)
+    }
+
+    private func move(_ source: URL, to target: URL) throws {
+        guard rename(source.path, target.path) == 0 else {
+            throw FileError(path: target.path, problem: "cannot put the new run's file in place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func remove(_ file: URL) throws {
+        guard unlink(file.path) == 0 || errno == ENOENT else {
+            throw FileError(path: file.path, problem: "cannot remove the earlier run's file: \(String(cString: strerror(errno)))")
+        }
+    }
+}
