@@ -6,6 +6,7 @@
 // system's own stb_image, which the pictures the package writes still use.
 #include "decoders.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +27,41 @@
 
 static const char *name(const vae_picture_header *header) { return header->format == VAE_PICTURE_GIF ? "GIF" : "BMP"; }
 
+static uint32_t little_endian(const unsigned char *p, int bytes) {
+    uint32_t value = 0;
+    for (int i = bytes - 1; i >= 0; i--) value = value << 8 | p[i];
+    return value;
+}
+
+// An uncompressed BMP holds every row in full: a file shorter than its header's rows is
+// refused before a buffer of their size is taken (the decoder would read zeros past its
+// end). Compressed BMPs are left to the decoder, which refuses them.
+static int check_bmp_size(const unsigned char *data, size_t size, vae_picture_header *header) {
+    if (size < 26) return refuse(header, "a BMP file cut short before its header ends");
+    uint32_t offset = little_endian(data + 10, 4), info = little_endian(data + 14, 4);
+    int64_t width, height;
+    uint32_t bits, compression = 0;
+    if (info == 12) {
+        width = (int16_t)little_endian(data + 18, 2), height = (int16_t)little_endian(data + 20, 2);
+        bits = little_endian(data + 24, 2);
+    } else {
+        if (size < 34) return refuse(header, "a BMP file cut short before its header ends");
+        width = (int32_t)little_endian(data + 18, 4), height = (int32_t)little_endian(data + 22, 4);
+        bits = little_endian(data + 28, 2), compression = little_endian(data + 30, 4);
+    }
+    if (compression != 0 && compression != 3 && compression != 6) return 0;
+    if (height < 0) height = -height;
+    int64_t row = (width * (int64_t)bits + 31) / 32 * 4;  // rows are padded to 4 bytes
+    double needed = (double)offset + (double)row * (double)height;
+    if (width > 0 && bits > 0 && (double)size < needed)
+        return refuse(header, "a BMP file of %zu bytes cut short: its header declares %lld×%lld pixels", size,
+                      (long long)width, (long long)height);
+    return 0;
+}
+
 int vae_gif_bmp_read_header(const unsigned char *data, size_t size, vae_picture_header *header) {
     if (size > 0x7fffffff) return refuse(header, "a %s file too large to read", name(header));
+    if (header->format == VAE_PICTURE_BMP && check_bmp_size(data, size, header) != 0) return -1;
     int width = 0, height = 0, components = 0;
     if (!stbi_info_from_memory(data, (int)size, &width, &height, &components))
         return refuse(header, "a corrupt %s file (%s)", name(header), stbi_failure_reason());

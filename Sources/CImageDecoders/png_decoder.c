@@ -35,6 +35,15 @@ int vae_png_read_header(const unsigned char *data, size_t size, vae_picture_head
     uint32_t width = big_endian32(data + 16), height = big_endian32(data + 20);
     if (width == 0 || height == 0 || width > PNG_UINT_31_MAX || height > PNG_UINT_31_MAX || width > INT32_MAX / 4)
         return refuse(header, "a PNG file that declares %u×%u pixels", width, height);
+    // Deflate gives at most about 1032 bytes for one: a file too small to hold the rows its
+    // header declares is refused before a buffer of their size is taken.
+    static const int channels_of_colour[7] = {1, 0, 3, 1, 2, 0, 4};
+    unsigned depth = data[24], colour = data[25];
+    int channels = colour < 7 ? channels_of_colour[colour] : 0;
+    if (channels == 0 || depth == 0 || depth > 16) return refuse(header, "a PNG file of an unknown colour type or depth");
+    double row = 1 + ((double)width * channels * depth + 7) / 8;
+    if ((double)size * 1032 < row * height)
+        return refuse(header, "a PNG file of %zu bytes that declares %u×%u pixels, more than its data can hold", size, width, height);
     header->width = (int)width;
     header->height = (int)height;
     return 0;

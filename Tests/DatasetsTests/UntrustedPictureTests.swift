@@ -93,6 +93,20 @@ import TestSupport
         }
     }
 
+    /// A few bytes that declare millions of pixels are refused from the header, before a
+    /// buffer of that size is taken: a PNG whose data could not inflate to its rows (deflate
+    /// gives at most 1032 bytes for one), an uncompressed BMP shorter than its rows.
+    @Test func headersThatPromiseMoreThanTheFileHoldsAreRefused() throws {
+        #expect {
+            _ = try ImageDecoding.header(PictureFiles.pngHeaderOnly(width: 4000, height: 4000))
+        } throws: { "\($0)".contains("declares 4000×4000 pixels, more than its data can hold") }
+        var bmp = PictureFiles.encode(PictureFiles.pixels(width: 8, height: 8, channels: 3), width: 8, height: 8, channels: 3, as: .bmp)
+        bmp.replaceSubrange(22..<26, with: [0x00, 0x10, 0x00, 0x00])  // 4096 rows
+        #expect {
+            _ = try ImageDecoding.header(bmp)
+        } throws: { "\($0)".contains("cut short: its header declares 8×4096 pixels") }
+    }
+
     @Test func truncatedAndDamagedFilesGiveTheirDecodersReason() throws {
         let png = good(2)
         #expect {
