@@ -81,6 +81,7 @@ public struct ImageCache: Sendable {
         precondition(images.channels == 3 && images.height == images.width, "the cache holds square RGB images")
         let folder = entry(key)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        AtomicFile.removeLeftovers(of: ["images.idx", "manifest.json"], in: folder)
         // The images' own bytes after the header: no copy of them is made to write them.
         try images.withUnsafeBytes { raw in
             let body = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),

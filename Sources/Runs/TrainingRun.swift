@@ -73,6 +73,7 @@ public final class TrainingRun {
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)
         try folder.settleStaging()
+        AtomicFile.removeLeftovers(of: folder.runFiles.map(\.lastPathComponent), in: folder.url)
         // A run to replace stays whole: the new one starts in the staging folder.
         let target = folder.holdsRun ? folder.staging : folder
         if target.url != folder.url {
@@ -90,6 +91,7 @@ public final class TrainingRun {
     public static func resume(_ folder: RunFolder, epochs: Int? = nil, observer: RunObserver? = nil) throws -> TrainingRun {
         let lock = try RunLock(folder)
         try folder.settleStaging()
+        AtomicFile.removeLeftovers(of: folder.runFiles.map(\.lastPathComponent), in: folder.url)
         var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
         if let epochs {
             guard epochs > 0 else { throw ConfigurationError(.epochs, epochs, "must be at least 1") }

@@ -70,6 +70,23 @@ public enum AtomicFile {
         }
     }
 
+    /// Removes the temporary files that writes of `names` in `directory` left when their
+    /// process was killed before it could rename or remove them: only names of this
+    /// program's own pattern (`.<name>.partial-<pid>`), only of a process that has ended.
+    public static func removeLeftovers(of names: [String], in directory: URL) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for entry in entries {
+            guard let name = names.first(where: { entry.hasPrefix("." + $0 + ".partial-") }),
+                  let pid = Int32(entry.dropFirst(name.count + 10)), pid > 0, pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            var status = stat()
+            // A plain file of this name only, never what a link points to.
+            guard lstat(directory.appendingPathComponent(entry).path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+            unlink(directory.appendingPathComponent(entry).path)
+        }
+    }
+
     public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
     }

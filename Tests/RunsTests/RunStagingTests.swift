@@ -89,3 +89,22 @@ import VAE
         #expect(try contents(folder) == before)
     }
 }
+
+extension RunStagingTests {
+    /// A write killed before its rename leaves `.<name>.partial-<pid>`: the next run removes
+    /// those of its own files whose process has ended, and nothing else.
+    @Test func temporaryFilesOfAKilledRunAreRemovedByTheNext() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("leftovers"))
+        try TrainingRun.start(request(), in: folder).train()
+        var ended: Int32 = 4_000_000
+        while kill(ended, 0) == 0 || errno != ESRCH { ended -= 1 }
+        let leftover = folder.file(".checkpoint.safetensors.partial-\(ended)")
+        let living = folder.file(".model.safetensors.partial-\(getppid())")
+        let others = folder.file(".notes.txt.partial-\(ended)")
+        for url in [leftover, living, others] { try Data("half".utf8).write(to: url) }
+        try TrainingRun.resume(folder, epochs: 2).train()
+        #expect(!FileManager.default.fileExists(atPath: leftover.path))
+        #expect(FileManager.default.fileExists(atPath: living.path))
+        #expect(FileManager.default.fileExists(atPath: others.path))
+    }
+}

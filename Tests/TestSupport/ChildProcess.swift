@@ -8,6 +8,16 @@ public struct ChildProcess {
     public let status: Int32
     public let output: String
 
+    /// A program of this package, built beside the tests (`vae`); an error when it is not
+    /// there, so a test that needs it fails rather than passes unseen.
+    public static func builtProgram(_ name: String) throws -> URL {
+        let url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "the \(name) executable is not built beside the tests at \(url.path)"])
+        }
+        return url
+    }
+
     /// Runs `executable` with `arguments`, standard output and error together in `output`.
     public static func run(_ executable: URL, _ arguments: [String]) throws -> ChildProcess {
         let log = IDXFiles.temporaryFolder("child").appendingPathComponent("output.txt")

@@ -8,12 +8,7 @@ import TestSupport
 /// Each run is a process of its own, and says its peak memory as it ends.
 @Suite struct DecompressionBombTests {
     @Test func aBombInAFolderIsSkippedInBoundedMemory() throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("vae")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            Issue.record("the vae executable is not built beside the tests at \(executable.path)")
-            return
-        }
+        let executable = try ChildProcess.builtProgram("vae")
         let clean = IDXFiles.temporaryFolder("bomb-clean"), bombed = IDXFiles.temporaryFolder("bomb")
         for index in 0..<40 {
             let picture = PictureFiles.encode(PictureFiles.pixels(width: 32, height: 32, channels: 3, seed: index),

@@ -127,12 +127,7 @@ import VAE
     /// The real program, interrupted by SIGINT as Ctrl-C would: it stops after a step,
     /// says how to resume, exits with 130, and the resumed run completes.
     @Test func ctrlCStopsCleanlyAndTheRunResumes() throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("vae")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            Issue.record("the vae executable is not built beside the tests at \(executable.path)")
-            return
-        }
+        let executable = try ChildProcess.builtProgram("vae")
         let out = IDXFiles.temporaryFolder("signal").appendingPathComponent("run")
         let process = Process()
         process.executableURL = executable
