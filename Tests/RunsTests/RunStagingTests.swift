@@ -108,3 +108,28 @@ extension RunStagingTests {
         #expect(FileManager.default.fileExists(atPath: others.path))
     }
 }
+
+extension RunStagingTests {
+    /// A checkpoint whose picture settings were damaged (`side: 0`, `channels: 2`) or do not
+    /// match its model gives an error naming the file, never a trap.
+    @Test func aCheckpointWithImpossiblePictureSettingsIsAnError() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("bad-pictures"))
+        try TrainingRun.start(request(), in: folder).train()
+        let (tensors, metadata) = try SafeTensors.read(folder.checkpointURL)
+        for pictures in [#"{"side":0,"channels":3,"background":"white"}"#, #"{"side":8,"channels":2,"background":"white"}"#,
+                         #"{"side":16,"channels":1,"background":"white"}"#] {
+            var json = try JSONSerialization.jsonObject(with: Data(metadata["configuration"]!.utf8)) as! [String: Any]
+            var data = json["data"] as! [String: Any]
+            data["pictures"] = try JSONSerialization.jsonObject(with: Data(pictures.utf8))
+            json["data"] = data
+            var damaged = metadata
+            damaged["configuration"] = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+            try SafeTensors.write(tensors, metadata: damaged, to: folder.checkpointURL)
+            #expect {
+                _ = try TrainingRun.resume(folder, epochs: 2)
+            } throws: { error in
+                "\(error)".hasPrefix(folder.checkpointURL.path + ": its configuration is invalid")
+            }
+        }
+    }
+}
