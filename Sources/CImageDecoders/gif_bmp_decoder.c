@@ -66,6 +66,11 @@ int vae_gif_bmp_read_header(const unsigned char *data, size_t size, vae_picture_
     if (!stbi_info_from_memory(data, (int)size, &width, &height, &components))
         return refuse(header, "a corrupt %s file (%s)", name(header), stbi_failure_reason());
     if (width <= 0 || height <= 0) return refuse(header, "a %s file that declares %d×%d pixels", name(header), width, height);
+    // A GIF's picture is its logical screen, which its header sets at will: a few bytes
+    // could have a buffer of millions of pixels taken and filled. One byte of the file per
+    // 4096 pixels is asked for, far less than any real GIF has.
+    if (header->format == VAE_PICTURE_GIF && (double)width * height > (double)size * 4096)
+        return refuse(header, "a GIF file of %zu bytes that declares %d×%d pixels, more than its data can hold", size, width, height);
     header->width = width;
     header->height = height;
     return 0;

@@ -22,6 +22,10 @@ int vae_jpeg_read_header(const unsigned char *data, size_t size, vae_picture_hea
     tjDestroy(decoder);
     if (status != 0) return -1;
     if (width <= 0 || height <= 0) return refuse(header, "a JPEG file that declares %d×%d pixels", width, height);
+    // One byte of the file per 65,536 pixels at the least: a JPEG of a few bytes cannot
+    // have a buffer of millions of pixels taken before it turns out to be cut short.
+    if ((double)width * height > (double)size * 65536)
+        return refuse(header, "a JPEG file of %zu bytes that declares %d×%d pixels, more than its data can hold", size, width, height);
     header->width = width;
     header->height = height;
     return 0;

@@ -95,7 +95,8 @@ import TestSupport
 
     /// A few bytes that declare millions of pixels are refused from the header, before a
     /// buffer of that size is taken: a PNG whose data could not inflate to its rows (deflate
-    /// gives at most 1032 bytes for one), an uncompressed BMP shorter than its rows.
+    /// gives at most 1032 bytes for one), an uncompressed BMP shorter than its rows, a GIF
+    /// of fewer than a byte per 4096 pixels, a JPEG of fewer than a byte per 65,536.
     @Test func headersThatPromiseMoreThanTheFileHoldsAreRefused() throws {
         #expect {
             _ = try ImageDecoding.header(PictureFiles.pngHeaderOnly(width: 4000, height: 4000))
@@ -105,6 +106,19 @@ import TestSupport
         #expect {
             _ = try ImageDecoding.header(bmp)
         } throws: { "\($0)".contains("cut short: its header declares 8×4096 pixels") }
+        var gif = PictureFiles.onePixelGIF
+        gif.replaceSubrange(6..<10, with: [0x01, 0x08, 0xFF, 0x2E])  // a screen of 2049 × 12031
+        #expect {
+            _ = try ImageDecoding.header(gif)
+        } throws: { "\($0)".contains("declares 2049×12031 pixels, more than its data can hold") }
+        var jpeg = PictureFiles.encode(PictureFiles.pixels(width: 8, height: 8, channels: 3), width: 8, height: 8,
+                                       channels: 3, as: .jpeg)
+        let frame = try #require(jpeg.indices.first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
+        jpeg.replaceSubrange((frame + 5)..<(frame + 9), with: [0x1F, 0x40, 0x1F, 0x40])  // 8000 × 8000
+        #expect(jpeg.count * 65536 < 8000 * 8000)
+        #expect {
+            _ = try ImageDecoding.header(jpeg)
+        } throws: { "\($0)".contains("declares 8000×8000 pixels, more than its data can hold") }
     }
 
     @Test func truncatedAndDamagedFilesGiveTheirDecodersReason() throws {
