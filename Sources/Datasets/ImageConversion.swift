@@ -14,13 +14,25 @@ public enum ImageConversion {
     /// than `side` is refused, since enlarging would only invent blur.
     public static func square(_ picture: ImageDecoding.Picture, side: Int,
                               background: Background) throws(ImageDecoding.Problem) -> [UInt8] {
-        let shorter = min(picture.width, picture.height)
-        guard shorter >= side else {
-            throw ImageDecoding.Problem("\(picture.width)×\(picture.height) is smaller than the \(side)×\(side) images asked for")
+        try checkSize(width: picture.width, height: picture.height, side: side)
+        return try square(rgb: composite(picture, on: background), width: picture.width, height: picture.height, side: side)
+    }
+
+    /// Refuses a picture whose shorter side is smaller than `side` (before it is decoded,
+    /// when only its header has been read).
+    public static func checkSize(width: Int, height: Int, side: Int) throws(ImageDecoding.Problem) {
+        guard min(width, height) >= side else {
+            throw ImageDecoding.Problem("\(width)×\(height) is smaller than the \(side)×\(side) images asked for")
         }
-        let rgb = composite(picture, on: background)
-        let left = (picture.width - shorter) / 2, top = (picture.height - shorter) / 2
-        let stride = picture.width * 3
+    }
+
+    /// The centre square of `rgb` (`width` × `height`, already flattened) at `side` × `side`.
+    public static func square(rgb: [UInt8], width: Int, height: Int, side: Int) throws(ImageDecoding.Problem) -> [UInt8] {
+        try checkSize(width: width, height: height, side: side)
+        precondition(rgb.count >= width * height * 3, "RGB bytes of the picture's size")
+        let shorter = min(width, height)
+        let left = (width - shorter) / 2, top = (height - shorter) / 2
+        let stride = width * 3
         if shorter == side {
             var result = [UInt8](repeating: 0, count: side * side * 3)
             for y in 0..<side {
@@ -46,21 +58,23 @@ public enum ImageConversion {
 
     /// RGB with every pixel's alpha blended over `background`.
     static func composite(_ picture: ImageDecoding.Picture, on background: Background) -> [UInt8] {
-        let pixels = picture.width * picture.height
+        var pixels = picture.rgba
+        pixels.withUnsafeMutableBufferPointer { flatten($0.baseAddress!, pixels: picture.width * picture.height, on: background) }
+        pixels.removeLast(picture.width * picture.height)
+        return pixels
+    }
+
+    /// RGBA bytes flattened over `background` into RGB, in place: pixel i's three bytes go
+    /// where its four began, after all four were read.
+    static func flatten(_ bytes: UnsafeMutablePointer<UInt8>, pixels: Int, on background: Background) {
         let level = background.level
-        var rgb = [UInt8](repeating: 0, count: pixels * 3)
-        picture.rgba.withUnsafeBufferPointer { rgba in
-            rgb.withUnsafeMutableBufferPointer { rgb in
-                for i in 0..<pixels {
-                    let alpha = Float(rgba[4 * i + 3]) / 255
-                    for c in 0..<3 {
-                        let value = Float(rgba[4 * i + c]) * alpha + level * (1 - alpha)
-                        rgb[3 * i + c] = UInt8(value.rounded())
-                    }
-                }
-            }
+        for i in 0..<pixels {
+            let r = bytes[4 * i], g = bytes[4 * i + 1], b = bytes[4 * i + 2], a = bytes[4 * i + 3]
+            let alpha = Float(a) / 255
+            bytes[3 * i] = UInt8((Float(r) * alpha + level * (1 - alpha)).rounded())
+            bytes[3 * i + 1] = UInt8((Float(g) * alpha + level * (1 - alpha)).rounded())
+            bytes[3 * i + 2] = UInt8((Float(b) * alpha + level * (1 - alpha)).rounded())
         }
-        return rgb
     }
 
     /// Grey levels from RGB with the ITU-R BT.601 weights (as PIL's "L" mode and most tools).

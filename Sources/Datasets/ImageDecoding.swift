@@ -50,11 +50,20 @@ public enum ImageDecoding {
 
     public static func decode(_ data: Data) throws(Problem) -> Picture {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<Picture, Problem> in
-            Result { () throws(Problem) -> Picture in try decode(raw) }
+            Result { () throws(Problem) -> Picture in try decode(raw, flattenedOn: nil) }
         }.get()
     }
 
-    private static func decode(_ raw: UnsafeRawBufferPointer) throws(Problem) -> Picture {
+    /// The picture as RGB, its transparency flattened over `background` in the buffer it
+    /// was decoded into: one buffer of the picture's size, not two.
+    public static func decodeRGB(_ data: Data, on background: Background) throws(Problem) -> (width: Int, height: Int, rgb: [UInt8]) {
+        let picture = try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<Picture, Problem> in
+            Result { () throws(Problem) -> Picture in try decode(raw, flattenedOn: background) }
+        }.get()
+        return (picture.width, picture.height, picture.rgba)
+    }
+
+    private static func decode(_ raw: UnsafeRawBufferPointer, flattenedOn background: Background?) throws(Problem) -> Picture {
         var header = vae_picture_header()
         try readHeader(raw, into: &header)
         let declared = try Header(header)
@@ -68,6 +77,10 @@ public enum ImageDecoding {
                 failed = true
             }
             initialized = count
+            if let background, !failed {
+                ImageConversion.flatten(buffer.baseAddress!, pixels: count / 4, on: background)
+                initialized = count / 4 * 3
+            }
         }
         if failed { throw Problem(problem(of: header)) }
         return Picture(width: declared.width, height: declared.height, rgba: rgba)

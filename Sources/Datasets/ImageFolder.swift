@@ -104,7 +104,11 @@ public enum ImageFolder {
         } catch {
             throw ImageDecoding.Problem("\(error)")
         }
-        return try ImageConversion.square(ImageDecoding.decode(data), side: side, background: background)
+        // Too small a picture is refused from its header, without decoding it.
+        let header = try ImageDecoding.header(data)
+        try ImageConversion.checkSize(width: header.width, height: header.height, side: side)
+        let picture = try ImageDecoding.decodeRGB(data, on: background)
+        return try ImageConversion.square(rgb: picture.rgb, width: picture.width, height: picture.height, side: side)
     }
 
     private static func hasColour(_ rgb: UnsafeMutablePointer<UInt8>, count: Int) -> Bool {
