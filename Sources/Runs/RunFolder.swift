@@ -31,6 +31,12 @@ public struct RunFolder: Sendable {
     public var evaluationURL: URL { file("evaluation.json") }
     /// The weights after `epoch` epochs, kept by `TrainingRun.writeSnapshot()`.
     public func snapshotURL(epoch: Int) -> URL { file("model-epoch-\(epoch).safetensors") }
+
+    /// Whether `name` is that of a snapshot `snapshotURL` makes.
+    static func isSnapshot(_ name: String) -> Bool {
+        name.hasPrefix("model-epoch-") && name.hasSuffix(".safetensors")
+            && Int(name.dropFirst(12).dropLast(12)).map { $0 >= 0 } == true
+    }
     public var samplesURL: URL { file("samples.png") }
     public var interpolationURL: URL { file("interpolation.png") }
     public var curvesURL: URL { file("curves.svg") }

@@ -51,6 +51,10 @@ extension RunFolder {
                 try remove(file)
             }
         }
+        // The earlier run's weight snapshots are its own files too.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where RunFolder.isSnapshot(name) {
+            try remove(file(name))
+        }
         if FileManager.default.fileExists(atPath: staging.configurationURL.path) {
             try move(staging.configurationURL, to: configurationURL)
         }

@@ -42,8 +42,13 @@ import VAE
         let folder = RunFolder(IDXFiles.temporaryFolder("staging-replace"))
         try TrainingRun.start(request(epochs: 2), in: folder).train()
         try Data("{}".utf8).write(to: folder.evaluationURL)  // the earlier run's evaluation: not the new run's
+        let snapshot = try TrainingRun.resume(folder).writeSnapshot()
+        let notes = folder.file("model-epoch-final.safetensors")  // not a name a run writes
+        try Data("mine".utf8).write(to: notes)
         let run = try TrainingRun.start(request(seed: 7), in: folder, overwrite: true)
         try run.train()
+        #expect(!FileManager.default.fileExists(atPath: snapshot.path))
+        #expect(FileManager.default.fileExists(atPath: notes.path))
         #expect(try folder.readConfiguration().seed == 7)
         #expect(try Checkpoint.history(at: folder.checkpointURL).count == 1)
         #expect(!FileManager.default.fileExists(atPath: folder.evaluationURL.path))
