@@ -42,7 +42,7 @@ static int check_bmp_size(const unsigned char *data, size_t size, vae_picture_he
     int64_t width, height;
     uint32_t bits, compression = 0;
     if (info == 12) {
-        width = (int16_t)little_endian(data + 18, 2), height = (int16_t)little_endian(data + 20, 2);
+        width = little_endian(data + 18, 2), height = little_endian(data + 20, 2);  // unsigned, as stb reads them
         bits = little_endian(data + 24, 2);
     } else {
         if (size < 34) return refuse(header, "a BMP file cut short before its header ends");
@@ -65,10 +65,18 @@ int vae_gif_bmp_read_header(const unsigned char *data, size_t size, vae_picture_
     int width = 0, height = 0, components = 0;
     if (!stbi_info_from_memory(data, (int)size, &width, &height, &components))
         return refuse(header, "a corrupt %s file (%s)", name(header), stbi_failure_reason());
+    // A BMP stored top-down declares a negative height; stb decodes it the right way up.
+    if (header->format == VAE_PICTURE_BMP && height < 0 && height > INT32_MIN) height = -height;
     if (width <= 0 || height <= 0) return refuse(header, "a %s file that declares %d×%d pixels", name(header), width, height);
-    // A GIF's picture is its logical screen, which its header sets at will: a few bytes
-    // could have a buffer of millions of pixels taken and filled. One byte of the file per
-    // 4096 pixels is asked for, far less than any real GIF has.
+    // stb checks its limit on the sides only when it decodes; here, before any buffer.
+    if (width > STBI_MAX_DIMENSIONS || height > STBI_MAX_DIMENSIONS)
+        return refuse(header, "a %s file of %d×%d pixels: sides above %d are not read", name(header), width, height,
+                      STBI_MAX_DIMENSIONS);
+    // A GIF's picture is its logical screen, which its header sets at will, and stb holds
+    // three screens of 4 bytes a pixel while it decodes: GIFs are read up to 16 megapixels,
+    // and with at least one byte of the file per 4096 pixels, more than LZW can expand.
+    if (header->format == VAE_PICTURE_GIF && (double)width * height > 16.0 * (1 << 20))
+        return refuse(header, "a GIF file of %d×%d pixels: GIFs above 16 megapixels are not read", width, height);
     if (header->format == VAE_PICTURE_GIF && (double)width * height > (double)size * 4096)
         return refuse(header, "a GIF file of %zu bytes that declares %d×%d pixels, more than its data can hold", size, width, height);
     header->width = width;

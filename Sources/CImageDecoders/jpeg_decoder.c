@@ -13,6 +13,32 @@
 
 #pragma clang fp contract(off)
 
+// Whether an end-of-image marker follows the first scan. The segments before it (an Exif
+// thumbnail with markers of its own among them) are skipped by their lengths; inside the
+// entropy-coded data a 0xFF byte is always followed by 0x00 or a restart marker, so 0xFF 0xD9
+// there is the end. A file cut short has none; libjpeg-turbo reports only its first warning,
+// so its "premature end" could hide behind another one.
+static int has_end_marker(const unsigned char *data, size_t size) {
+    size_t i = 2;
+    while (i + 4 <= size) {
+        if (data[i] != 0xFF) return 0;
+        while (i < size && data[i] == 0xFF) i++;  // fill bytes
+        if (i >= size) return 0;
+        unsigned char marker = data[i++];
+        if (marker == 0xD9) return 0;  // an end before any scan
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;
+        if (i + 2 > size) return 0;
+        size_t length = (size_t)data[i] << 8 | data[i + 1];
+        if (marker == 0xDA) {
+            for (size_t j = i + length; j + 1 < size; j++)
+                if (data[j] == 0xFF && data[j + 1] == 0xD9) return 1;
+            return 0;
+        }
+        i += length;
+    }
+    return 0;
+}
+
 int vae_jpeg_read_header(const unsigned char *data, size_t size, vae_picture_header *header) {
     tjhandle decoder = tjInitDecompress();
     if (!decoder) return refuse(header, "out of memory for the JPEG decoder");
@@ -22,10 +48,11 @@ int vae_jpeg_read_header(const unsigned char *data, size_t size, vae_picture_hea
     tjDestroy(decoder);
     if (status != 0) return -1;
     if (width <= 0 || height <= 0) return refuse(header, "a JPEG file that declares %d×%d pixels", width, height);
-    // One byte of the file per 65,536 pixels at the least: a JPEG of a few bytes cannot
-    // have a buffer of millions of pixels taken before it turns out to be cut short.
-    if ((double)width * height > (double)size * 65536)
+    // One byte of the file per 4096 pixels at the least (a flat JPEG needs some 60 times
+    // more): a JPEG of a few bytes cannot have buffers of millions of pixels taken.
+    if ((double)width * height > (double)size * 4096)
         return refuse(header, "a JPEG file of %zu bytes that declares %d×%d pixels, more than its data can hold", size, width, height);
+    if (!has_end_marker(data, size)) return refuse(header, "a JPEG file cut short (no end marker after its image data)");
     header->width = width;
     header->height = height;
     return 0;

@@ -20,7 +20,8 @@
 typedef struct {
     vae_picture_header *header;
     unsigned char *rgba;
-    int transforms_set, finished;
+    int transforms_set, finished, interlaced;
+    size_t rows_received;  // rows of their own pass: the image's rows once each, pass by pass
 } png_target;
 
 static uint32_t big_endian32(const unsigned char *p) {
@@ -82,7 +83,10 @@ static void header_read(png_structp png, png_infop info) {
     if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
     if (colour == PNG_COLOR_TYPE_GRAY || colour == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
     png_set_filler(png, 0xff, PNG_FILLER_AFTER);  // opaque alpha where the file has none
-    png_set_interlace_handling(png);
+    target->interlaced = png_set_interlace_handling(png) > 1;
+    // An interlaced image's rows start as transparent black, for the passes to fill in
+    // (every row of a plain one is written whole).
+    if (target->interlaced) memset(target->rgba, 0, (size_t)width * height * 4);
     png_read_update_info(png, info);
     if (png_get_rowbytes(png, info) != (size_t)width * 4) png_error(png, "rows of an unexpected size");
     target->transforms_set = 1;
@@ -94,11 +98,23 @@ static void row_read(png_structp png, png_bytep row, png_uint_32 number, int pas
     png_target *target = png_get_progressive_ptr(png);
     if (!row || !target->transforms_set) return;
     if (number >= (png_uint_32)target->header->height) png_error(png, "a row beyond the image");
-    (void)pass;
     png_progressive_combine_row(png, target->rgba + (size_t)number * (size_t)target->header->width * 4, row);
+    // An interlaced pass is also offered for the rows of later passes, to fill them in
+    // coarsely: only a row of the pass itself counts.
+    if (!target->interlaced || PNG_ROW_IN_INTERLACE_PASS(number, pass)) target->rows_received++;
 }
 
-// The IEND chunk: libpng reaches it only after every row of every pass.
+// The rows a complete image delivers: each row once, or each pass's rows for the passes
+// that have columns.
+static size_t rows_expected(png_uint_32 width, png_uint_32 height, int interlaced) {
+    if (!interlaced) return height;
+    size_t rows = 0;
+    for (int pass = 0; pass < 7; pass++)
+        if (PNG_PASS_COLS(width, pass) > 0) rows += PNG_PASS_ROWS(height, pass);
+    return rows;
+}
+
+// The IEND chunk (reached also when the compressed data ended before the last row).
 static void end_read(png_structp png, png_infop info) {
     (void)info;
     png_target *target = png_get_progressive_ptr(png);
@@ -106,9 +122,7 @@ static void end_read(png_structp png, png_infop info) {
 }
 
 int vae_png_decode(const unsigned char *data, size_t size, vae_picture_header *header, unsigned char *rgba) {
-    // The rows start as transparent black: an interlaced file's first passes leave gaps.
-    memset(rgba, 0, (size_t)header->width * header->height * 4);
-    png_target target = {.header = header, .rgba = rgba, .transforms_set = 0, .finished = 0};
+    png_target target = {.header = header, .rgba = rgba, .transforms_set = 0, .finished = 0, .interlaced = 0, .rows_received = 0};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &target, failed, warned);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
@@ -129,6 +143,8 @@ int vae_png_decode(const unsigned char *data, size_t size, vae_picture_header *h
     png_set_progressive_read_fn(png, &target, header_read, row_read, end_read);
     png_process_data(png, info, (png_bytep)data, size);
     if (!target.finished) png_error(png, "cut short before its end");
+    if (target.rows_received != rows_expected((png_uint_32)header->width, (png_uint_32)header->height, target.interlaced))
+        png_error(png, "compressed data that ends before the image's last row");
     png_destroy_read_struct(&png, &info, NULL);
     return 0;
 }

@@ -70,14 +70,15 @@ public enum ImageDecoding {
         let count = declared.width * declared.height * 4
         var failed = false
         let rgba = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            // A failed decode leaves the buffer as it was: zeroed, never read.
+            // A failed decode may have written part of the buffer: it is dropped, unread.
             if vae_picture_decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, &header,
                                   buffer.baseAddress!) != 0 {
-                buffer.initialize(repeating: 0)
                 failed = true
+                initialized = 0
+                return
             }
             initialized = count
-            if let background, !failed {
+            if let background {
                 ImageConversion.flatten(buffer.baseAddress!, pixels: count / 4, on: background)
                 initialized = count / 4 * 3
             }

@@ -76,7 +76,7 @@ public enum ImageFolder {
         }
         pixels.removeLast((entries.count - kept.count) * size)
         // Many files unusable: the storage is made to fit rather than kept at every file's size.
-        if kept.count < entries.count * 3 / 4 { pixels = Array(pixels) }
+        if kept.count < entries.count * 3 / 4 { pixels = pixels.withUnsafeBufferPointer { Array($0) } }
         let labelNames = kept.map { entries[$0].label }
         let classes = Array(Set(labelNames)).sorted()
         let labels: [UInt8]? = classes.count > 1 && classes.count <= 256

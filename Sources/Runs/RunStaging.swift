@@ -1,25 +1,36 @@
 import Foundation
 import Storage
 
-/// A run that replaces the one in a folder trains in the folder's `.next/` until it has
+/// A run that replaces the one in a folder trains in the folder's `.vae-staging/` until it has
 /// written its first checkpoint, and only then takes the earlier run's place: a new run
 /// that fails early (a diverging loss, a wrong setting found late, a crash) leaves the
 /// earlier run whole.
 ///
 /// Taking the place is a sequence of renames that can be repeated from any point: it is
-/// first recorded in `.next/.promoting` with the names of the staged files, so a process
+/// first recorded in `.vae-staging/.promoting` with the names of the staged files, so a process
 /// killed half-way leaves what the next `start` or `resume` completes.
 extension RunFolder {
     /// Where a replacing run trains until its first checkpoint.
     public var staging: RunFolder { RunFolder(url.appendingPathComponent(RunFolder.stagingName)) }
 
-    static let stagingName = ".next"
+    static let stagingName = ".vae-staging"
     private var promotionRecord: URL { staging.file(".promoting") }
+
+    /// Whether a staging folder exists; one that is not a plain folder (a link, a file) is
+    /// an error, never followed.
+    func hasStaging() throws -> Bool {
+        var status = stat()
+        guard lstat(staging.url.path, &status) == 0 else { return false }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw FileError(path: staging.url.path, problem: "is not this program's staging folder (a link or a file); remove it")
+        }
+        return true
+    }
 
     /// Settles what a stopped replacement left: a staged run with a checkpoint replaces this
     /// folder's run (it was started to), one without is discarded.
     public func settleStaging() throws {
-        guard FileManager.default.fileExists(atPath: staging.url.path) else { return }
+        guard try hasStaging() else { return }
         if FileManager.default.fileExists(atPath: promotionRecord.path)
             || (staging.holdsRun && FileManager.default.fileExists(atPath: staging.checkpointURL.path)) {
             try promoteStaging()
@@ -58,20 +69,35 @@ extension RunFolder {
         if FileManager.default.fileExists(atPath: staging.configurationURL.path) {
             try move(staging.configurationURL, to: configurationURL)
         }
-        try discardStaging()
+        try removePromotedStaging()
     }
 
     /// Removes the staging folder and what a run wrote in it, nothing else: a file of
-    /// another name in it stays, with the folder.
+    /// another name in it is an error, and stays. A promotion once begun is never undone
+    /// here: its record makes the next `settleStaging` complete it.
     public func discardStaging() throws {
         let folder = staging
-        guard FileManager.default.fileExists(atPath: folder.url.path) else { return }
-        for file in folder.runFiles + [folder.file(".promoting"), folder.file(".lock")] { try remove(file) }
+        guard try hasStaging(), !FileManager.default.fileExists(atPath: promotionRecord.path) else { return }
+        for file in folder.runFiles + [folder.file(".lock")] { try remove(file) }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.url.path)) ?? []
-        where RunFolder.isRunBookkeeping(name) {
+        where RunFolder.isRunBookkeeping(name) || RunFolder.isSnapshot(name) {
             try remove(folder.file(name))
         }
-        rmdir(folder.url.path)
+        guard rmdir(folder.url.path) == 0 else {
+            throw FileError(path: folder.url.path, problem: "holds files this program did not write; move them and remove the folder")
+        }
+    }
+
+    /// Removes the staging folder after a promotion: its record last of all.
+    private func removePromotedStaging() throws {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: staging.url.path)) ?? []
+        where RunFolder.isRunBookkeeping(name) || RunFolder.isSnapshot(name) {
+            try remove(staging.file(name))
+        }
+        try remove(promotionRecord)
+        guard rmdir(staging.url.path) == 0 else {
+            throw FileError(path: staging.url.path, problem: "holds files this program did not write; move them and remove the folder")
+        }
     }
 
     private func move(_ source: URL, to target: URL) throws {

@@ -80,6 +80,11 @@ import TestSupport
             #expect(try ImageDecoding.decode(file).rgba == pixels, "\(width)×\(height) interlaced")
             exact.append(file)
         }
+        // A BMP stored top-down (a negative height): the same file with its rows the other way.
+        var topDown = PictureFiles.encode(PictureFiles.pixels(width: 7, height: 5, channels: 3, seed: 9), width: 7, height: 5,
+                                          channels: 3, as: .bmp)
+        topDown.replaceSubrange(22..<26, with: withUnsafeBytes(of: Int32(-5).littleEndian) { Array($0) })
+        exact.append(topDown)
         for file in exact {
             #expect(try ImageDecoding.decode(file).rgba == stb(file))
         }
@@ -96,7 +101,8 @@ import TestSupport
     /// A few bytes that declare millions of pixels are refused from the header, before a
     /// buffer of that size is taken: a PNG whose data could not inflate to its rows (deflate
     /// gives at most 1032 bytes for one), an uncompressed BMP shorter than its rows, a GIF
-    /// of fewer than a byte per 4096 pixels, a JPEG of fewer than a byte per 65,536.
+    /// of fewer than a byte per 4096 pixels (and none above 16 megapixels), a JPEG of fewer than a byte
+    /// per 4096.
     @Test func headersThatPromiseMoreThanTheFileHoldsAreRefused() throws {
         #expect {
             _ = try ImageDecoding.header(PictureFiles.pngHeaderOnly(width: 4000, height: 4000))
@@ -107,15 +113,19 @@ import TestSupport
             _ = try ImageDecoding.header(bmp)
         } throws: { "\($0)".contains("cut short: its header declares 8×4096 pixels") }
         var gif = PictureFiles.onePixelGIF
-        gif.replaceSubrange(6..<10, with: [0x01, 0x08, 0xFF, 0x2E])  // a screen of 2049 × 12031
+        gif.replaceSubrange(6..<10, with: [0xE8, 0x03, 0xE8, 0x03])  // a screen of 1000 × 1000
         #expect {
             _ = try ImageDecoding.header(gif)
-        } throws: { "\($0)".contains("declares 2049×12031 pixels, more than its data can hold") }
+        } throws: { "\($0)".contains("declares 1000×1000 pixels, more than its data can hold") }
+        gif.replaceSubrange(6..<10, with: [0x01, 0x08, 0xFF, 0x2E])  // 2049 × 12031
+        #expect {
+            _ = try ImageDecoding.header(gif)
+        } throws: { "\($0)".contains("GIFs above 16 megapixels are not read") }
         var jpeg = PictureFiles.encode(PictureFiles.pixels(width: 8, height: 8, channels: 3), width: 8, height: 8,
                                        channels: 3, as: .jpeg)
         let frame = try #require(jpeg.indices.first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
         jpeg.replaceSubrange((frame + 5)..<(frame + 9), with: [0x1F, 0x40, 0x1F, 0x40])  // 8000 × 8000
-        #expect(jpeg.count * 65536 < 8000 * 8000)
+        #expect(jpeg.count * 4096 < 8000 * 8000)
         #expect {
             _ = try ImageDecoding.header(jpeg)
         } throws: { "\($0)".contains("declares 8000×8000 pixels, more than its data can hold") }
@@ -130,7 +140,15 @@ import TestSupport
                                        channels: 3, as: .jpeg)
         #expect {
             _ = try ImageDecoding.decode(jpeg.prefix(jpeg.count * 2 / 3))
-        } throws: { "\($0)".hasPrefix("a corrupt or truncated JPEG file") }
+        } throws: { "\($0)" == "a JPEG file cut short (no end marker after its image data)" }
+        // Whole compressed data that ends before the last row, then the end chunk.
+        #expect {
+            _ = try ImageDecoding.decode(PictureFiles.pngWithHalfItsRows(side: 16))
+        } throws: { "\($0)".contains("compressed data that ends before the image's last row") }
+        // An OS/2 BMP header of 26 bytes declaring 65535 × 1024 pixels.
+        var os2 = Data("BM".utf8) + Data([26, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 12, 0, 0, 0])
+        os2 += Data([0xFF, 0xFF, 0x00, 0x04, 1, 0, 24, 0])
+        #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(os2) }
         #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16])) }
         #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(PictureFiles.onePixelGIF.prefix(8)) }
     }

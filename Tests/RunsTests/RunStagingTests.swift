@@ -20,7 +20,7 @@ import VAE
     /// Every file of a run folder, by name, with its bytes.
     func contents(_ folder: RunFolder) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.url.path) where name != ".lock" && name != ".next" {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.url.path) where name != ".lock" && name != ".vae-staging" {
             files[name] = try Data(contentsOf: folder.file(name))
         }
         return files
@@ -78,6 +78,22 @@ import VAE
         #expect(resumed.configuration.seed == 9 && resumed.epochsDone == 3)
         #expect(try contents(folder).filter { expected[$0.key] != nil } == expected)
         #expect(!FileManager.default.fileExists(atPath: folder.staging.url.path))
+    }
+
+    /// A staging folder planted as a link is refused, never followed: the folder it points
+    /// to keeps its files.
+    @Test func aStagingFolderThatIsALinkIsRefused() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("staging-link"))
+        try TrainingRun.start(request(), in: folder).train()
+        let other = RunFolder(IDXFiles.temporaryFolder("staging-link-target"))
+        try TrainingRun.start(request(seed: 4), in: other).train()
+        let kept = try contents(other)
+        try FileManager.default.createSymbolicLink(at: folder.staging.url, withDestinationURL: other.url)
+        #expect {
+            _ = try TrainingRun.start(request(seed: 5), in: folder, overwrite: true)
+        } throws: { "\($0)".contains("is not this program's staging folder") }
+        #expect(throws: FileError.self) { _ = try TrainingRun.resume(folder) }
+        #expect(try contents(other) == kept)
     }
 
     /// A staged run killed before its first checkpoint is discarded by the next resume,

@@ -77,6 +77,19 @@ public enum PictureFiles {
         return pngFile([("IHDR", header), ("IDAT", Array(compressed[..<Int(compressedSize)])), ("IEND", [])])
     }
 
+    /// A PNG of `side` × `side` grey pixels whose compressed data is whole (a zlib stream
+    /// with its end and checksum) but holds only the first half of the rows.
+    public static func pngWithHalfItsRows(side: Int) -> Data {
+        let rows = [UInt8](repeating: 0, count: (side / 2) * (side + 1))
+        var compressedSize = compressBound(uLong(rows.count))
+        var compressed = [UInt8](repeating: 0, count: Int(compressedSize))
+        precondition(compress(&compressed, &compressedSize, rows, uLong(rows.count)) == Z_OK, "zlib failed")
+        var header: [UInt8] = []
+        for value in [side, side] { header += bigEndian(UInt32(value)) }
+        header += [8, 0, 0, 0, 0]
+        return pngFile([("IHDR", header), ("IDAT", Array(compressed[..<Int(compressedSize)])), ("IEND", [])])
+    }
+
     /// A PNG whose header declares `width` × `height` pixels, followed by no image data:
     /// enough for a decoder that checks the size before it allocates.
     public static func pngHeaderOnly(width: Int, height: Int) -> Data {
