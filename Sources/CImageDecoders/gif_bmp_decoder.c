@@ -35,7 +35,7 @@ static uint32_t little_endian(const unsigned char *p, int bytes) {
 
 // An uncompressed BMP holds every row in full: a file shorter than its header's rows is
 // refused before a buffer of their size is taken (the decoder would read zeros past its
-// end). Compressed BMPs are left to the decoder, which refuses them.
+// end). Compressed BMPs (run-length, JPEG or PNG inside) are refused.
 static int check_bmp_size(const unsigned char *data, size_t size, vae_picture_header *header) {
     if (size < 26) return refuse(header, "a BMP file cut short before its header ends");
     uint32_t offset = little_endian(data + 10, 4), info = little_endian(data + 14, 4);
@@ -49,7 +49,10 @@ static int check_bmp_size(const unsigned char *data, size_t size, vae_picture_he
         width = (int32_t)little_endian(data + 18, 4), height = (int32_t)little_endian(data + 22, 4);
         bits = little_endian(data + 28, 2), compression = little_endian(data + 30, 4);
     }
-    if (compression != 0 && compression != 3 && compression != 6) return 0;
+    // Uncompressed, or with bit fields: what stb reads. It reads other codes it does not know
+    // as uncompressed rows, so they are refused here.
+    if (compression != 0 && compression != 3 && compression != 6)
+        return refuse(header, "a BMP file compressed in a way this program does not read (method %u)", compression);
     if (height < 0) height = -height;
     int64_t row = (width * (int64_t)bits + 31) / 32 * 4;  // rows are padded to 4 bytes
     double needed = (double)offset + (double)row * (double)height;

@@ -149,6 +149,14 @@ import TestSupport
         var os2 = Data("BM".utf8) + Data([26, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 12, 0, 0, 0])
         os2 += Data([0xFF, 0xFF, 0x00, 0x04, 1, 0, 24, 0])
         #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(os2) }
+        // A BMP whose compression code is none the decoder reads (it would read the rows as
+        // uncompressed, zeros past the end).
+        var unknown = PictureFiles.encode(PictureFiles.pixels(width: 8, height: 8, channels: 3), width: 8, height: 8,
+                                          channels: 3, as: .bmp)
+        unknown.replaceSubrange(30..<34, with: [0xD9, 0x5D, 0x00, 0xFF])
+        #expect {
+            _ = try ImageDecoding.header(unknown)
+        } throws: { "\($0)".hasPrefix("a BMP file compressed in a way this program does not read") }
         #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16])) }
         #expect(throws: ImageDecoding.Problem.self) { try ImageDecoding.header(PictureFiles.onePixelGIF.prefix(8)) }
     }
