@@ -97,44 +97,54 @@ public enum AtomicFile {
 /// Reads a whole file into an array of its own, with no intermediate copy: the bytes of a
 /// large file exist once.
 public func readBytes(_ url: URL) throws -> [UInt8] {
-    let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+    try withFile(url) { descriptor, size in
+        var failure: String?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            if size > 0 { failure = read(descriptor, into: buffer.baseAddress!, count: size) }
+            initialized = failure == nil ? size : 0
+        }
+        if let failure { throw FileError(path: url.path, problem: "cannot read: \(failure)") }
+        return bytes
+    }
+}
+
+/// Reads a whole file, with errors that name the file plainly. (Not through Foundation's
+/// `Data(contentsOf:)`, which leaks a buffer on an empty file.)
+public func readFile(_ url: URL) throws -> Data {
+    try withFile(url) { descriptor, size in
+        var data = Data(count: size)
+        let failure = size == 0 ? nil : data.withUnsafeMutableBytes { read(descriptor, into: $0.baseAddress!, count: size) }
+        if let failure { throw FileError(path: url.path, problem: "cannot read: \(failure)") }
+        return data
+    }
+}
+
+/// Calls `body` with a descriptor of `url`, opened for reading, and the file's size.
+private func withFile<R>(_ url: URL, _ body: (Int32, Int) throws -> R) throws -> R {
+    // Non-blocking, so that a named pipe put where a file was cannot stall the program.
+    let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
         throw FileError(path: url.path, problem: errno == ENOENT ? "no such file" : "cannot read: \(String(cString: strerror(errno)))")
     }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw FileError(path: url.path, problem: "cannot read: \(String(cString: strerror(errno)))") }
-    guard status.st_mode & S_IFMT != S_IFDIR else { throw FileError(path: url.path, problem: "is a folder, not a file") }
-    let size = Int(status.st_size)
-    var failure: String?
-    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-        var offset = 0
-        while offset < size {
-            let count = read(descriptor, buffer.baseAddress! + offset, size - offset)
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 {
-                failure = count < 0 ? String(cString: strerror(errno)) : "the file shrank while it was read"
-                break
-            }
-            offset += count
-        }
-        if failure != nil { buffer.initialize(repeating: 0) }
-        initialized = size
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: return try body(descriptor, Int(status.st_size))
+    case S_IFDIR: throw FileError(path: url.path, problem: "is a folder, not a file")
+    default: throw FileError(path: url.path, problem: "is not a plain file")
     }
-    if let failure { throw FileError(path: url.path, problem: "cannot read: \(failure)") }
-    return bytes
 }
 
-/// Reads a whole file, turning Foundation's errors into one that names the file plainly.
-public func readFile(_ url: URL) throws -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-        throw FileError(path: url.path, problem: "no such file")
+/// Reads `count` bytes into `buffer`; nil, or why it could not.
+private func read(_ descriptor: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> String? {
+    var offset = 0
+    while offset < count {
+        let done = Foundation.read(descriptor, buffer + offset, count - offset)
+        if done < 0 && errno == EINTR { continue }
+        if done < 0 { return String(cString: strerror(errno)) }
+        if done == 0 { return "the file shrank while it was read" }
+        offset += done
     }
-    if isDirectory.boolValue { throw FileError(path: url.path, problem: "is a folder, not a file") }
-    do {
-        return try Data(contentsOf: url)
-    } catch {
-        throw FileError(path: url.path, problem: "cannot read: \(error.localizedDescription)")
-    }
+    return nil
 }
