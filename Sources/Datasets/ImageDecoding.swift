@@ -50,23 +50,28 @@ public enum ImageDecoding {
 
     public static func decode(_ data: Data) throws(Problem) -> Picture {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<Picture, Problem> in
-            Result { () throws(Problem) -> Picture in try decode(raw, flattenedOn: nil) }
+            Result { () throws(Problem) -> Picture in try decode(raw, flattenedOn: nil, accepting: { _ in }) }
         }.get()
     }
 
     /// The picture as RGB, its transparency flattened over `background` in the buffer it
-    /// was decoded into: one buffer of the picture's size, not two.
-    public static func decodeRGB(_ data: Data, on background: Background) throws(Problem) -> (width: Int, height: Int, rgb: [UInt8]) {
+    /// was decoded into: one buffer of the picture's size, not two. `accept` sees the header
+    /// first and may refuse the picture before anything is decoded.
+    public static func decodeRGB(_ data: Data, on background: Background,
+                                 accepting accept: (Header) throws(Problem) -> Void = { _ in })
+        throws(Problem) -> (width: Int, height: Int, rgb: [UInt8]) {
         let picture = try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<Picture, Problem> in
-            Result { () throws(Problem) -> Picture in try decode(raw, flattenedOn: background) }
+            Result { () throws(Problem) -> Picture in try decode(raw, flattenedOn: background, accepting: accept) }
         }.get()
         return (picture.width, picture.height, picture.rgba)
     }
 
-    private static func decode(_ raw: UnsafeRawBufferPointer, flattenedOn background: Background?) throws(Problem) -> Picture {
+    private static func decode(_ raw: UnsafeRawBufferPointer, flattenedOn background: Background?,
+                               accepting accept: (Header) throws(Problem) -> Void) throws(Problem) -> Picture {
         var header = vae_picture_header()
         try readHeader(raw, into: &header)
         let declared = try Header(header)
+        try accept(declared)
         let count = declared.width * declared.height * 4
         var failed = false
         let rgba = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -105,9 +105,9 @@ public enum ImageFolder {
             throw ImageDecoding.Problem("\(error)")
         }
         // Too small a picture is refused from its header, without decoding it.
-        let header = try ImageDecoding.header(data)
-        try ImageConversion.checkSize(width: header.width, height: header.height, side: side)
-        let picture = try ImageDecoding.decodeRGB(data, on: background)
+        let picture = try ImageDecoding.decodeRGB(data, on: background) { header throws(ImageDecoding.Problem) in
+            try ImageConversion.checkSize(width: header.width, height: header.height, side: side)
+        }
         return try ImageConversion.square(rgb: picture.rgb, width: picture.width, height: picture.height, side: side)
     }
 

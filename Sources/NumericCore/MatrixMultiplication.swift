@@ -107,8 +107,7 @@ public enum BLAS {
                 if m >= 8 * parts {
                     product.rows(Parallel.rowSlice(m, part: part, of: parts))
                 } else {
-                    let blocks = (n + 15) / 16
-                    product.columns(min(n, 16 * (blocks * part / parts))..<min(n, 16 * (blocks * (part + 1) / parts)))
+                    product.columns(Parallel.slice(n, inBlocksOf: 16, part: part, of: parts))
                 }
             }
         }

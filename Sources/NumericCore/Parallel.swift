@@ -43,8 +43,14 @@ public enum Parallel {
 
     /// The rows of `0..<rows` the `part`-th of `parts` cores takes: whole blocks of 8.
     public static func rowSlice(_ rows: Int, part: Int, of parts: Int) -> Range<Int> {
-        let blocks = (rows + 7) / 8
-        return min(rows, 8 * (blocks * part / parts))..<min(rows, 8 * (blocks * (part + 1) / parts))
+        slice(rows, inBlocksOf: 8, part: part, of: parts)
+    }
+
+    /// The `part`-th of `parts` nearly equal slices of `0..<count` in whole blocks of `block`
+    /// (the last one may be cut by `count`).
+    public static func slice(_ count: Int, inBlocksOf block: Int, part: Int, of parts: Int) -> Range<Int> {
+        let blocks = (count + block - 1) / block
+        return min(count, block * (blocks * part / parts))..<min(count, block * (blocks * (part + 1) / parts))
     }
 
     /// The `part`-th of `parts` nearly equal slices of `0..<count`.

@@ -57,11 +57,12 @@ public struct ImageFolderSplit: Codable, Equatable, Sendable {
         -> (training: ImageDataset, validation: ImageDataset, test: ImageDataset, missing: Int) {
         var index: [String: Int] = [:]
         for (position, name) in collection.names.enumerated() { index[name] = position }
+        let listedValidation = validation.compactMap { index[$0] }, listedTest = test.compactMap { index[$0] }
+        let missing = validation.count + test.count - listedValidation.count - listedTest.count
         var taken = Set<Int>()
-        let validationIndices = validation.compactMap { index[$0] }.filter { taken.insert($0).inserted }
-        let testIndices = test.compactMap { index[$0] }.filter { taken.insert($0).inserted }
+        let validationIndices = listedValidation.filter { taken.insert($0).inserted }
+        let testIndices = listedTest.filter { taken.insert($0).inserted }
         let trainingIndices = collection.names.indices.filter { !taken.contains($0) }
-        let missing = validation.count + test.count - validation.compactMap { index[$0] }.count - test.compactMap { index[$0] }.count
         var images = collection.images
         collection.images = ImageDataset(pixels: [], labels: nil, height: 1, width: 1)  // the only reference left is `images`
         images.reorder(validationIndices + testIndices + trainingIndices)

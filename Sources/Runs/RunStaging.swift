@@ -27,6 +27,13 @@ extension RunFolder {
         return true
     }
 
+    /// What a run does first, with the folder locked: settles a stopped replacement, and
+    /// removes the temporary files of writes whose process was killed.
+    func settleLeftovers() throws {
+        try settleStaging()
+        AtomicFile.removeLeftovers(of: runFiles.map(\.lastPathComponent), in: url)
+    }
+
     /// Settles what a stopped replacement left: a staged run with a checkpoint replaces this
     /// folder's run (it was started to), one without is discarded.
     public func settleStaging() throws {
@@ -69,27 +76,21 @@ extension RunFolder {
         if FileManager.default.fileExists(atPath: staging.configurationURL.path) {
             try move(staging.configurationURL, to: configurationURL)
         }
-        try removePromotedStaging()
+        try removeStagingFolder()
     }
 
     /// Removes the staging folder and what a run wrote in it, nothing else: a file of
     /// another name in it is an error, and stays. A promotion once begun is never undone
     /// here: its record makes the next `settleStaging` complete it.
     public func discardStaging() throws {
-        let folder = staging
         guard try hasStaging(), !FileManager.default.fileExists(atPath: promotionRecord.path) else { return }
-        for file in folder.runFiles + [folder.file(".lock")] { try remove(file) }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.url.path)) ?? []
-        where RunFolder.isRunBookkeeping(name) || RunFolder.isSnapshot(name) {
-            try remove(folder.file(name))
-        }
-        guard rmdir(folder.url.path) == 0 else {
-            throw FileError(path: folder.url.path, problem: "holds files this program did not write; move them and remove the folder")
-        }
+        for file in staging.runFiles + [staging.file(".lock")] { try remove(file) }
+        try removeStagingFolder()
     }
 
-    /// Removes the staging folder after a promotion: its record last of all.
-    private func removePromotedStaging() throws {
+    /// Removes the staging folder once its run files are gone (moved or discarded): the
+    /// bookkeeping and snapshots in it, the promotion's record last of all.
+    private func removeStagingFolder() throws {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: staging.url.path)) ?? []
         where RunFolder.isRunBookkeeping(name) || RunFolder.isSnapshot(name) {
             try remove(staging.file(name))

@@ -72,26 +72,23 @@ public final class TrainingRun {
         try configuration.validate()
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)
-        try folder.settleStaging()
-        AtomicFile.removeLeftovers(of: folder.runFiles.map(\.lastPathComponent), in: folder.url)
+        try folder.settleLeftovers()
         // A run to replace stays whole: the new one starts in the staging folder.
-        let target = folder.holdsRun ? folder.staging : folder
-        if target.url != folder.url {
-            try FileManager.default.createDirectory(at: target.url, withIntermediateDirectories: false)
-        }
+        let staged = folder.holdsRun
+        let target = staged ? folder.staging : folder
+        if staged { try FileManager.default.createDirectory(at: target.url, withIntermediateDirectories: false) }
         // The configuration first: from then on the folder is a run's, whatever stops it.
         try target.write(configuration)
         try split?.write(to: target.splitURL)
         let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
-        run.staged = target.url != folder.url
+        run.staged = staged
         return run
     }
 
     /// The run in `folder`, as its checkpoint left it, to train on; `epochs` sets a new total.
     public static func resume(_ folder: RunFolder, epochs: Int? = nil, observer: RunObserver? = nil) throws -> TrainingRun {
         let lock = try RunLock(folder)
-        try folder.settleStaging()
-        AtomicFile.removeLeftovers(of: folder.runFiles.map(\.lastPathComponent), in: folder.url)
+        try folder.settleLeftovers()
         var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
         if let epochs {
             guard epochs > 0 else { throw ConfigurationError(.epochs, epochs, "must be at least 1") }

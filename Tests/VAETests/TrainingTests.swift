@@ -17,11 +17,15 @@ import TestSupport
         return (full.subset(0..<training), full.subset((full.count - validation)..<full.count))
     }
 
-    func train(seed: UInt64, epochs: Int, training: ImageDataset, validation: ImageDataset) throws -> Trainer {
-        let options = TrainingOptions(epochs: epochs)
+    /// A trainer of the book's model, seeded, not yet trained.
+    func trainer(seed: UInt64, options: TrainingOptions, training: ImageDataset, validation: ImageDataset) throws -> Trainer {
         var generator = SeededGenerator(seed: seed)
         let model = try VariationalAutoencoder(.book, generator: &generator)
-        let trainer = try Trainer(model: model, training: training, validation: validation, options: options, generator: generator)
+        return try Trainer(model: model, training: training, validation: validation, options: options, generator: generator)
+    }
+
+    func train(seed: UInt64, epochs: Int, training: ImageDataset, validation: ImageDataset) throws -> Trainer {
+        let trainer = try trainer(seed: seed, options: TrainingOptions(epochs: epochs), training: training, validation: validation)
         for _ in 0..<epochs { try trainer.trainEpoch() }
         return trainer
     }
@@ -68,10 +72,7 @@ import TestSupport
 
     @Test func theLastPartialBatchIsKept() throws {
         let (training, validation) = try data(training: 300, validation: 50)
-        var generator = SeededGenerator(seed: 2)
-        let model = try VariationalAutoencoder(.book, generator: &generator)
-        let trainer = try Trainer(model: model, training: training, validation: validation,
-                              options: TrainingOptions(epochs: 1), generator: generator)
+        let trainer = try trainer(seed: 2, options: TrainingOptions(epochs: 1), training: training, validation: validation)
         var steps: [Int] = []
         try trainer.trainEpoch { steps.append($0.step) }
         #expect(trainer.stepsPerEpoch == 3 && steps == [1, 2, 3])
@@ -80,10 +81,7 @@ import TestSupport
 
     @Test func aDivergingRunStopsWithAClearError() throws {
         let (training, validation) = try data(training: 600, validation: 100)
-        var generator = SeededGenerator(seed: 3)
-        let model = try VariationalAutoencoder(.book, generator: &generator)
-        let trainer = try Trainer(model: model, training: training, validation: validation,
-                              options: TrainingOptions(epochs: 3, learningRate: 1e4, optimizer: .sgd), generator: generator)
+        let trainer = try trainer(seed: 3, options: TrainingOptions(epochs: 3, learningRate: 1e4, optimizer: .sgd), training: training, validation: validation)
         #expect {
             for _ in 0..<3 { try trainer.trainEpoch() }
         } throws: { error in
@@ -95,10 +93,7 @@ import TestSupport
     /// back after an epoch, also after one interrupted by a throw.
     @Test func anEpochLeavesTheCallersFloatingPointModeAsItWas() throws {
         let (training, validation) = try data(training: 300, validation: 50)
-        var generator = SeededGenerator(seed: 2)
-        let model = try VariationalAutoencoder(.book, generator: &generator)
-        let trainer = try Trainer(model: model, training: training, validation: validation,
-                                  options: TrainingOptions(epochs: 2), generator: generator)
+        let trainer = try trainer(seed: 2, options: TrainingOptions(epochs: 2), training: training, validation: validation)
         let before = vae_floating_point_control()
         var during: [UInt] = []
         try trainer.trainEpoch { _ in during.append(vae_floating_point_control()) }
