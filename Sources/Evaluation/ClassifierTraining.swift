@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import NeuralNetwork
 import NumericCore
 
 /// One epoch of a classifier's training.

@@ -5,8 +5,12 @@ import NumericCore
 /// generated samples and, as the reference point, for real images of another split.
 public struct SampleQuality: Codable, Equatable, Sendable {
     public var images: Int
-    /// Mean gradient magnitude ÷ the real images': 1 is as sharp as real.
+    /// Mean gradient magnitude ÷ the real images'. Noise raises it as much as detail does,
+    /// so it is kept for comparison with earlier reports; `sharpness` is the measure to read.
     public var sharpnessRatio: Double
+    /// The share of contrast at high spatial frequencies ÷ the real images', with noise
+    /// flagged (`SpectralSharpness`); nil in reports made before it existed.
+    public var sharpness: SpectralSharpness?
     /// The measures in the classifier's feature space; nil without a classifier.
     public var frechetDistance: Double?
     public var precision: Double?
@@ -26,7 +30,8 @@ public struct SampleQuality: Codable, Equatable, Sendable {
     public static func measure(_ images: Matrix, against real: Matrix, shape: ImageShape,
                                classifier: ImageClassifier?, realFeatures: Matrix?) -> SampleQuality {
         var quality = SampleQuality(images: images.rows,
-                                    sharpnessRatio: Sharpness.ratio(samples: images, real: real, shape: shape))
+                                    sharpnessRatio: Sharpness.ratio(samples: images, real: real, shape: shape),
+                                    sharpness: SpectralSharpness(samples: images, real: real, shape: shape))
         guard let classifier else { return quality }
         let features = classifier.features(of: images)
         let reference = realFeatures ?? classifier.features(of: real)

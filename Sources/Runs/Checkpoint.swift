@@ -8,9 +8,9 @@ import VAE
 /// metadata, the configuration and the trainer's state as JSON. Being one file written
 /// atomically, it is always complete and consistent.
 public enum Checkpoint {
-    public static func write(_ trainer: Trainer, configuration: RunConfiguration, to url: URL) throws {
+    public static func write(_ trainer: any EpochTraining, configuration: RunConfiguration, to url: URL) throws {
         var tensors: [String: SafeTensors.Tensor] = [:]
-        for (name, tensor) in trainer.model.weights { tensors["model." + name] = tensor }
+        for (name, tensor) in trainer.trainedModel.weights { tensors["model." + name] = tensor }
         for (name, tensor) in trainer.optimizer.state { tensors["optimizer." + name] = tensor }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -39,20 +39,20 @@ public enum Checkpoint {
     }
 
     /// Puts a trainer (built from the same configuration) back in the checkpoint's state.
-    public static func restore(_ trainer: Trainer, from url: URL) throws {
+    public static func restore(_ trainer: any EpochTraining, from url: URL) throws {
         let (tensors, metadata) = try SafeTensors.read(url)
         func group(_ prefix: String) -> [String: SafeTensors.Tensor] {
             Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }
                 .map { (String($0.key.dropFirst(prefix.count)), $0.value) })
         }
-        try trainer.model.load(group("model."), source: url.path)
+        try trainer.trainedModel.load(group("model."), source: url.path)
         do {
             try trainer.optimizer.restore(group("optimizer."))
         } catch {
             throw FileError(path: url.path, problem: "\(error)")
         }
         let state = try decode(TrainerState.self, key: "trainer", from: metadata, url: url)
-        if let problem = state.problem(trainingImages: trainer.training.count, stepsPerEpoch: trainer.stepsPerEpoch) {
+        if let problem = state.problem(trainingImages: trainer.trainingCount, stepsPerEpoch: trainer.stepsPerEpoch) {
             throw FileError(path: url.path, problem: "its trainer record is damaged: \(problem)")
         }
         trainer.state = state

@@ -20,8 +20,14 @@ public struct EvaluationReport: Codable, Sendable {
     public var squaredErrorPerPixel: Float
     /// The importance-weighted estimate of −log p(x), nats per image (nil when skipped).
     public var importanceWeighted: LikelihoodEstimate?
-    /// KL per latent dimension and the number of active units.
-    public var latentUsage: LatentUsage
+    /// KL per latent dimension and the number of active units (a VAE's).
+    public var latentUsage: LatentUsage?
+    /// How many codebook vectors the test images use (a VQ-VAE's).
+    public var codebookUsage: CodebookUsage?
+    /// The model family, when it is not the book's VAE.
+    public var family: String?
+    /// Why no samples were measured, when a model cannot make them yet.
+    public var samplesNote: String?
     /// The prior the samples' codings were drawn from.
     public var prior: String?
     /// Generated images measured against the test images.
@@ -32,6 +38,17 @@ public struct EvaluationReport: Codable, Sendable {
     public var classifierAccuracy: Double?
     /// Why the classifier's measures are missing, when they are.
     public var classifierNote: String?
+    /// The part of the bound that is the constant of a fixed-variance Gaussian likelihood
+    /// (the book's: pixels × ½ ln π ≈ 449 nats for 784 pixels), the same for every model
+    /// that uses it; nil for the other likelihoods.
+    public var fixedVarianceConstant: Float?
     /// How long the whole evaluation took.
     public var seconds: Double = 0
+
+    /// Whether the samples' precision is above the real images': samples crowded into the
+    /// densest part of the real data, which precision rewards; saturation, not quality.
+    public var precisionAboveReal: Bool? {
+        guard let generated = samples?.precision, let real = realData?.precision else { return nil }
+        return generated > real
+    }
 }

@@ -52,9 +52,25 @@ public enum RunEvaluation {
         try options.validate()
         let start = Date()
         let weights = options.weights ?? folder.weightsURL
-        let (model, configuration) = try folder.loadModel(weights: weights)
+        let (trained, configuration) = try folder.loadTrainedModel(weights: weights)
         let (training, test) = try RunData.trainingAndTest(of: configuration, run: folder, folder: options.dataFolder,
                                                            training: options.samples > 0, observer: observer)
+        var report: EvaluationReport
+        switch trained {
+        case .vae(let model):
+            report = try evaluate(model, configuration, folder: folder, weights: weights, training: training, test: test,
+                                  options: options, observer: observer)
+        case .vqVAE(let model, let prior):
+            report = evaluate(model, prior: prior, configuration, training: training, test: test, options: options,
+                              observer: observer)
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    private static func evaluate(_ model: VariationalAutoencoder, _ configuration: RunConfiguration, folder: RunFolder,
+                                 weights: URL, training: ImageDataset?, test: ImageDataset, options: EvaluationOptions,
+                                 observer: RunObserver?) throws -> EvaluationReport {
         var generator = SeededGenerator(seed: options.seed)
         let batchSize = configuration.training.batchSize
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
@@ -67,15 +83,54 @@ public enum RunEvaluation {
             squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
             importanceWeighted: importanceWeighted(model, test, options),
             latentUsage: model.latentUsage(on: test, batchSize: batchSize))
+        report.fixedVarianceConstant = model.reconstructionLoss.fixedVarianceConstant
         if let training {
             let mixture = options.prior == .gmm
                 ? try MixturePrior.fitted(to: model, of: folder, weights: weights, configuration, components: options.components,
                                           covariance: options.covariance, dataFolder: options.dataFolder, observer: observer)
                 : nil
-            measureSamples(model, configuration, mixture: mixture, training: training, test: test, options: options,
+            var generator = SeededGenerator(seed: options.seed)
+            let codings = Codings.random(count: options.samples, size: configuration.model.codingSize, prior: options.prior,
+                                         mixture: mixture, generator: &generator)
+            report.prior = options.prior.rawValue
+            measureSamples(model.decoded(codings), configuration, training: training, test: test, options: options,
                            into: &report)
         }
-        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// A VQ-VAE's measures: its bound takes the code prior's −log p(codes) as the KL term
+    /// (the uniform prior's constant until a prior is trained); its samples come from the prior.
+    private static func evaluate(_ model: VectorQuantizedAutoencoder, prior: CodePrior?, _ configuration: RunConfiguration,
+                                 training: ImageDataset?, test: ImageDataset, options: EvaluationOptions,
+                                 observer: RunObserver?) -> EvaluationReport {
+        var generator = SeededGenerator(seed: options.seed)
+        let batchSize = configuration.training.batchSize
+        let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
+        let divergence = prior.map {
+            CodePriorTraining(autoencoder: model, prior: $0).averageLoss(on: test, batchSize: batchSize, generator: &generator).divergence
+        } ?? model.uniformPriorDivergence
+        let squaredError = model.reconstructionError(on: test, batchSize: batchSize)
+        let nats = model.reconstructionLoss.nats(loss.reconstruction)
+        var report = EvaluationReport(
+            images: test.count, loss: loss.total, reconstruction: loss.reconstruction, latent: loss.latent,
+            klDivergence: divergence, reconstructionNats: nats, negativeELBO: nats + divergence,
+            squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
+            importanceWeighted: nil, latentUsage: nil)
+        report.codebookUsage = model.codebookUsage(on: test, batchSize: batchSize)
+        report.fixedVarianceConstant = model.reconstructionLoss.fixedVarianceConstant
+        report.family = configuration.model.family.rawValue
+        guard let training else { return report }
+        guard let prior else {
+            report.samplesNote = "the VQ-VAE has no trained code prior yet, so no samples were measured"
+            return report
+        }
+        observer?.note("Drawing \(options.samples) samples from the code prior…")
+        var sampling = SeededGenerator(seed: options.seed)
+        let codes = prior.sample(count: options.samples, codebook: model.quantizer.codebook.value, generator: &sampling)
+        report.prior = "pixelcnn"
+        measureSamples(model.decoded(codes: codes, images: options.samples), configuration, training: training, test: test,
+                       options: options, into: &report)
         return report
     }
 
@@ -95,20 +150,15 @@ public enum RunEvaluation {
 
     /// Generated images, and as many training images, each measured against the test
     /// images: the samples' quality, and the same for real images as its reference.
-    static func measureSamples(_ model: VariationalAutoencoder, _ configuration: RunConfiguration, mixture: GaussianMixture?,
+    static func measureSamples(_ generated: Matrix, _ configuration: RunConfiguration,
                                training: ImageDataset, test: ImageDataset, options: EvaluationOptions,
                                into report: inout EvaluationReport) {
-        var generator = SeededGenerator(seed: options.seed)
-        let codings = Codings.random(count: options.samples, size: configuration.model.codingSize, prior: options.prior,
-                                     mixture: mixture, generator: &generator)
-        let generated = model.decoded(codings)
         let real = test.matrix(0..<test.count)
         let shape = configuration.model.imageShape
         let (classifier, note) = loadClassifier(for: configuration, shape: shape, options: options)
         report.classifierNote = note
         report.classifierAccuracy = classifier?.recordedAccuracy
         let realFeatures = classifier?.features(of: real)
-        report.prior = options.prior.rawValue
         report.samples = SampleQuality.measure(generated, against: real, shape: shape, classifier: classifier,
                                                realFeatures: realFeatures)
         if options.realData {

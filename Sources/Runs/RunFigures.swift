@@ -32,6 +32,27 @@ public enum RunFigures {
         try grid(for: model.configuration, columns: steps).write(model.decoded(codings), to: url)
     }
 
+    /// Images above their reconstructions, one column each.
+    public static func writeReconstructions(originals: Matrix, reconstructions: Matrix, configuration: ModelConfiguration,
+                                            to url: URL) throws {
+        precondition(originals.rows == reconstructions.rows && originals.columns == reconstructions.columns)
+        let both = Matrix(rows: 2 * originals.rows, columns: originals.columns)
+        both.base.update(from: originals.base, count: originals.count)
+        (both.base + originals.count).update(from: reconstructions.base, count: reconstructions.count)
+        try grid(for: configuration, columns: originals.rows).write(both, to: url)
+    }
+
+    /// Images decoded from a VQ-VAE's codes drawn from its prior.
+    public static func writeSamples(_ model: VectorQuantizedAutoencoder, prior: CodePrior, count: Int, columns: Int,
+                                    seed: UInt64, to url: URL) throws {
+        var generator = SeededGenerator(seed: seed)
+        let codes = prior.sample(count: count, codebook: model.quantizer.codebook.value, generator: &generator)
+        let rows = (count + columns - 1) / columns
+        let side = max(columns * model.configuration.imageWidth, rows * model.configuration.imageHeight)
+        let scale = max(1, min(3, 2400 / max(side, 1)))
+        try grid(for: model.configuration, columns: columns, scale: scale).write(model.decoded(codes: codes, images: count), to: url)
+    }
+
     /// Training and validation loss per epoch.
     public static func writeCurves(_ history: [EpochRecord], to url: URL) throws {
         let training = history.map { (x: Double($0.epoch), y: Double($0.loss.total)) }

@@ -13,6 +13,8 @@ import VAE
 ///     history.csv             one row per epoch
 ///     split.json              for a folder of pictures: the files held out (ImageFolderSplit)
 ///     evaluation.json         the last `RunEvaluation` report
+///     prior.safetensors, prior-checkpoint.safetensors, prior-history.csv
+///                             a VQ-VAE's code prior: weights, checkpoint, one row per epoch
 ///     samples.png, interpolation.png, curves.svg   the pictures a training ends with
 public struct RunFolder: Sendable {
     public let url: URL
@@ -41,11 +43,19 @@ public struct RunFolder: Sendable {
     public var interpolationURL: URL { file("interpolation.png") }
     public var curvesURL: URL { file("curves.svg") }
     public var reconstructionsURL: URL { file("reconstructions.png") }
+    public var priorWeightsURL: URL { file("prior.safetensors") }
+    public var priorCheckpointURL: URL { file("prior-checkpoint.safetensors") }
+    public var priorHistoryURL: URL { file("prior-history.csv") }
+
+    /// The pictures the folder holds, of those a training writes.
+    public var pictureURLs: [URL] {
+        [samplesURL, reconstructionsURL, interpolationURL, curvesURL].filter { FileManager.default.fileExists(atPath: $0.path) }
+    }
 
     /// Every file a run's tools write into the folder under a fixed name.
     var runFiles: [URL] {
         [configurationURL, weightsURL, bestWeightsURL, checkpointURL, historyURL, splitURL, evaluationURL,
-         samplesURL, interpolationURL, curvesURL, reconstructionsURL]
+         samplesURL, interpolationURL, curvesURL, reconstructionsURL, priorWeightsURL, priorCheckpointURL, priorHistoryURL]
     }
 
     /// Makes the folder for a new run; a folder that already holds a run is kept unless
@@ -86,14 +96,51 @@ public struct RunFolder: Sendable {
         try RunConfiguration.decode(readFile(configurationURL), path: configurationURL.path)
     }
 
-    /// The trained model, rebuilt from `config.json` and `model.safetensors` (or another
-    /// weights file of the same model, such as `best.safetensors`).
+    /// The trained VAE, rebuilt from `config.json` and `model.safetensors` (or another
+    /// weights file of the same model, such as `best.safetensors`). A run of another
+    /// family throws: its codes are not a VAE's continuous codings.
     public func loadModel(weights: URL? = nil) throws -> (VariationalAutoencoder, RunConfiguration) {
+        let (model, configuration) = try loadTrainedModel(weights: weights)
+        guard case .vae(let vae) = model else {
+            throw FileError(path: url.path, problem: "holds a \(configuration.model.family.rawValue), whose codes are a grid of discrete symbols: there are no continuous codings to draw from a distribution or to walk along")
+        }
+        return (vae, configuration)
+    }
+
+    /// The trained model of the run's family, with its code prior once trained.
+    public func loadTrainedModel(weights: URL? = nil) throws -> (TrainedModel, RunConfiguration) {
         let configuration = try readConfiguration()
         var generator = SeededGenerator(seed: 0)
-        let model = try VariationalAutoencoder(configuration.model, generator: &generator)
-        try model.loadWeights(from: weights ?? weightsURL)
-        return (model, configuration)
+        switch configuration.model.family {
+        case .vae:
+            let model = try VariationalAutoencoder(configuration.model, generator: &generator)
+            try model.loadWeights(from: weights ?? weightsURL)
+            return (.vae(model), configuration)
+        case .vqVAE:
+            let model = try VectorQuantizedAutoencoder(configuration.model, generator: &generator)
+            try model.loadWeights(from: weights ?? weightsURL)
+            guard let settings = configuration.model.codePrior,
+                  FileManager.default.fileExists(atPath: priorWeightsURL.path) else { return (.vqVAE(model, prior: nil), configuration) }
+            let prior = CodePrior(settings, grid: model.grid, codebookSize: model.quantizer.codebookSize, generator: &generator)
+            try CodePriorTraining(autoencoder: model, prior: prior).loadWeights(from: priorWeightsURL)
+            prior.enforceMasks()
+            return (.vqVAE(model, prior: prior), configuration)
+        }
+    }
+}
+
+/// A run's trained model, of its family.
+public enum TrainedModel {
+    case vae(VariationalAutoencoder)
+    /// A VQ-VAE and its code prior (nil until one is trained).
+    case vqVAE(VectorQuantizedAutoencoder, prior: CodePrior?)
+
+    /// Images through the model's codes, in a new matrix.
+    public func reconstructed(_ images: Matrix) -> Matrix {
+        switch self {
+        case .vae(let model): model.reconstructed(images)
+        case .vqVAE(let model, _): model.reconstructed(images)
+        }
     }
 }
 

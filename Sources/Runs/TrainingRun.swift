@@ -23,9 +23,12 @@ public final class TrainingRun {
     /// Where the run's files go now.
     private var writing: RunFolder { staged ? folder.staging : folder }
     public private(set) var configuration: RunConfiguration
-    public let model: VariationalAutoencoder
-    public let trainer: Trainer
+    /// The model trained first: the VAE, or the VQ-VAE's autoencoder.
+    public let model: any TrainableModel
+    public let trainer: any EpochTraining
     public let data: RunData
+    /// The VQ-VAE's code prior, trained after the autoencoder (see `CodePriorStage`).
+    public private(set) var priorStage: CodePriorStage?
     private let lock: RunLock
     /// The lowest validation loss so far: the epoch whose weights `best.safetensors` holds.
     private var bestLoss: Float
@@ -36,11 +39,24 @@ public final class TrainingRun {
         self.data = data
         self.lock = lock
         var generator = SeededGenerator(seed: configuration.seed)
-        model = try VariationalAutoencoder(configuration.model, generator: &generator)
-        trainer = try Trainer(model: model, training: data.training, validation: data.validation,
-                              options: configuration.training, generator: generator)
+        switch configuration.model.family {
+        case .vae:
+            let model = try VariationalAutoencoder(configuration.model, generator: &generator)
+            (self.model, trainer) = (model, try Trainer(model: model, training: data.training, validation: data.validation,
+                                                        options: configuration.training, generator: generator))
+        case .vqVAE:
+            let model = try VectorQuantizedAutoencoder(configuration.model, generator: &generator)
+            // Its own stream, so the shuffling and the noise are those of any run of this seed.
+            var sampling = SeededGenerator(seed: configuration.seed ^ Self.codebookSeedSalt)
+            model.initializeCodebook(from: data.training.matrix(0..<min(256, data.training.count)), generator: &sampling)
+            (self.model, trainer) = (model, try Trainer(model: model, training: data.training, validation: data.validation,
+                                                        options: configuration.training, generator: generator))
+        }
         bestLoss = .infinity
     }
+
+    /// "codebook" in ASCII: what sets the codebook's starting draw apart from the run's seed.
+    static let codebookSeedSalt: UInt64 = 0x63_6F_64_65_62_6F_6F_6B
 
     /// A new run in `folder`. The settings and the data are checked before the folder is
     /// touched; a folder that holds a run is replaced only when `overwrite` says so.
@@ -85,8 +101,11 @@ public final class TrainingRun {
         return run
     }
 
-    /// The run in `folder`, as its checkpoint left it, to train on; `epochs` sets a new total.
-    public static func resume(_ folder: RunFolder, epochs: Int? = nil, observer: RunObserver? = nil) throws -> TrainingRun {
+    /// The run in `folder`, as its checkpoint left it, to train on; `epochs` sets a new
+    /// total, `priorEpochs` a new total for the code prior, and `redoPrior` trains the
+    /// prior again from the start.
+    public static func resume(_ folder: RunFolder, epochs: Int? = nil, priorEpochs: Int? = nil, redoPrior: Bool = false,
+                              observer: RunObserver? = nil) throws -> TrainingRun {
         let lock = try RunLock(folder)
         try folder.settleLeftovers()
         var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
@@ -94,10 +113,22 @@ public final class TrainingRun {
             guard epochs > 0 else { throw ConfigurationError(.epochs, epochs, "must be at least 1") }
             configuration.training.epochs = epochs
         }
+        if priorEpochs != nil || redoPrior {
+            guard configuration.model.family.needsPrior else {
+                throw ConfigurationError(.priorEpochs, priorEpochs ?? 0, "apply to a VQ-VAE's code prior; this run has none")
+            }
+        }
+        if configuration.model.family.needsPrior {
+            // The prior's epochs may have been set after the autoencoder's last checkpoint:
+            // `config.json` has the latest.
+            configuration.training.priorEpochs = try priorEpochs ?? folder.readConfiguration().training.priorEpochs
+            try configuration.training.validate()
+        }
         let data = try RunData.load(for: configuration, of: folder, observer: observer)
         let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
         try Checkpoint.restore(run.trainer, from: folder.checkpointURL)
         run.bestLoss = run.trainer.history.compactMap { $0.validation?.total }.min() ?? .infinity
+        if redoPrior { try CodePriorStage.discard(in: folder) }
         try folder.write(configuration)
         return run
     }
@@ -114,6 +145,8 @@ public final class TrainingRun {
         observer?.trainingStarted(self)
         let total = configuration.training.epochs
         do {
+            // A prior trained for weights that change now belongs to them no more.
+            if epochsDone < total { try CodePriorStage.discard(in: folder) }
             while epochsDone < total {
                 let record: EpochRecord
                 do {
@@ -133,6 +166,16 @@ public final class TrainingRun {
             throw error
         }
         try writePictures()
+        if let autoencoder = model as? VectorQuantizedAutoencoder, data.validation.count > 0 {
+            let usage = autoencoder.codebookUsage(on: data.validation, batchSize: 500)
+            observer?.note(String(format: "The validation images use %d of the %d codebook vectors (perplexity %.1f).",
+                                  usage.codesUsed, usage.codebookSize, usage.perplexity))
+        }
+        if let autoencoder = model as? VectorQuantizedAutoencoder, let epochs = configuration.training.priorEpochs, epochs > 0 {
+            let stage = try CodePriorStage.resumeOrStart(for: autoencoder, configuration: configuration, data: data, in: folder)
+            priorStage = stage
+            try stage.train(epochs: epochs, observer: observer, shouldStop: shouldStop)
+        }
     }
 
     /// After the first checkpoint of a run that replaces another: its files take the
@@ -163,13 +206,20 @@ public final class TrainingRun {
         try RunFigures.writeCurves(trainer.history, to: writing.curvesURL)
     }
 
-    /// The book's Figures 17-12 and 17-13 for this model: samples from N(0, I), and
-    /// codings along one latent axis.
+    /// The book's Figures 17-12 and 17-13 for a VAE: samples from N(0, I), and codings
+    /// along one latent axis. A VQ-VAE's samples come from its prior, once trained; its
+    /// reconstructions of validation images show what the codes keep.
     private func writePictures() throws {
-        try RunFigures.writeSamples(model, count: 21, columns: 7, seed: configuration.seed, prior: .gaussian,
-                                    to: writing.samplesURL)
-        try RunFigures.writeAxisInterpolation(model, axis: min(3, configuration.model.codingSize - 1), from: -0.8, to: 0.8,
-                                              steps: 7, to: writing.interpolationURL)
+        if let model = model as? VariationalAutoencoder {
+            try RunFigures.writeSamples(model, count: 21, columns: 7, seed: configuration.seed, prior: .gaussian,
+                                        to: writing.samplesURL)
+            try RunFigures.writeAxisInterpolation(model, axis: min(3, configuration.model.codingSize - 1), from: -0.8, to: 0.8,
+                                                  steps: 7, to: writing.interpolationURL)
+        } else if let model = model as? VectorQuantizedAutoencoder, data.validation.count > 0 {
+            let originals = data.validation.matrix(0..<min(7, data.validation.count))
+            try RunFigures.writeReconstructions(originals: originals, reconstructions: model.reconstructed(originals),
+                                                configuration: configuration.model, to: writing.reconstructionsURL)
+        }
     }
 }
 

@@ -55,7 +55,7 @@ enum StudyMeasure: CaseIterable {
         switch self {
         case .negativeLogLikelihood: report.importanceWeighted?.negativeLogLikelihood
         case .klDivergence: Double(report.klDivergence)
-        case .activeUnits: Double(report.latentUsage.activeUnits)
+        case .activeUnits: report.latentUsage.map { Double($0.activeUnits) }
         case .frechetDistance, .precision, .recall, .coverage, .sharpness: report.samples.flatMap(value)
         }
     }

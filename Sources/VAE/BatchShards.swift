@@ -14,9 +14,9 @@ import Optimizers
 /// How a batch is cut depends only on the number of shards asked for, never on the cores
 /// present: on one core the shards run one after the other, so a seed gives the same
 /// numbers on every machine.
-public final class BatchShards {
+public final class BatchShards<Model: TrainableModel> {
     /// `models[0]` is the model trained; the others are its replicas.
-    public let models: [VariationalAutoencoder]
+    public let models: [Model]
     private let images: [Matrix]
     private let noise: [Matrix]
     /// Each model's parameter gradients, in the parameters' order: the shards a step hands
@@ -26,13 +26,12 @@ public final class BatchShards {
     private let losses: UnsafeMutablePointer<LossBreakdown>
 
     /// Shards for batches of up to `batchSize` images of `model`, at most `count` of them.
-    public init(model: VariationalAutoencoder, count: Int, batchSize: Int) {
+    public init(model: Model, count: Int, batchSize: Int) {
         let count = max(1, min(count, batchSize / Self.minimumRows))
         models = [model] + (1..<max(count, 1)).map { _ in model.replica() }
         gradients = models.map { $0.parameters.map(\.gradient) }
-        let configuration = model.configuration
-        images = models.map { _ in Matrix(rows: 0, columns: configuration.imageSize, rowCapacity: batchSize) }
-        noise = models.map { _ in Matrix(rows: 0, columns: configuration.codingSize, rowCapacity: batchSize) }
+        images = models.map { _ in Matrix(rows: 0, columns: model.inputSize, rowCapacity: batchSize) }
+        noise = models.map { _ in Matrix(rows: 0, columns: model.noiseSize, rowCapacity: batchSize) }
         losses = .allocate(capacity: models.count)
         losses.initialize(repeating: LossBreakdown(total: 0, reconstruction: 0, latent: 0, divergence: 0), count: models.count)
     }
@@ -40,7 +39,7 @@ public final class BatchShards {
     deinit { losses.deallocate() }
 
     /// Shards smaller than this are not worth a core.
-    static let minimumRows = 8
+    static var minimumRows: Int { 8 }
 
     /// The rows of a batch of `rows` images each shard takes: all but the last take the
     /// same number, in whole blocks of 8 rows, and no shard takes fewer than 8 (a small
@@ -92,7 +91,7 @@ public final class BatchShards {
     /// `noise` on its own model; leaves their losses in `losses` and returns the shards' rows.
     func onShards<Indices: RandomAccessCollection<Int>>(
         _ dataset: ImageDataset, indices: Indices, noise batchNoise: Matrix,
-        _ body: (VariationalAutoencoder, Matrix, Matrix) -> LossBreakdown
+        _ body: (Model, Matrix, Matrix) -> LossBreakdown
     ) -> [Range<Int>] where Indices.Index == Int {
         precondition(batchNoise.rows == indices.count, "one row of noise per image")
         let ranges = ranges(indices.count)

@@ -10,6 +10,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
         case data, components, covariance, prior
         case samples, importanceSamples, subset
         case weights, run
+        case model, codebookSize, codeDimension, commitment, priorChannels, priorBlocks, priorEpochs
 
         /// The words for it in a sentence.
         public var phrase: String {
@@ -30,6 +31,13 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
             case .samples: "the number of generated images"
             case .importanceSamples: "the importance samples per image"
             case .subset: "the number of test images"
+            case .model: "the model family"
+            case .codebookSize: "the codebook size"
+            case .codeDimension: "the codes' dimension"
+            case .commitment: "the commitment weight"
+            case .priorChannels: "the code prior's channels"
+            case .priorBlocks: "the code prior's blocks"
+            case .priorEpochs: "the code prior's epochs"
             default: "the " + rawValue
             }
         }

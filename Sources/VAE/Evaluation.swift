@@ -24,14 +24,14 @@ public struct LossAverage: Codable, Equatable, Sendable {
     }
 }
 
-extension VariationalAutoencoder {
+extension TrainableModel {
     /// The loss over a whole dataset, with codings sampled as in training (Keras's
     /// `evaluate` and `val_loss` sample too), in batches of `batchSize`.
     public func averageLoss(on dataset: ImageDataset, batchSize: Int, generator: inout SeededGenerator) -> LossBreakdown {
         let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
         return averageLoss(over: dataset.count, batchSize: batchSize, generator: &generator) { range, noise, average in
             dataset.fill(batch, with: range)
-            average.add(loss(images: batch, noise: noise), images: range.count)
+            average.add(loss(images: batch, noise: noise, latentWarmUp: 1), images: range.count)
         }
     }
 
@@ -39,17 +39,19 @@ extension VariationalAutoencoder {
     /// `generator`; `addBatch` adds the loss of the images in the range to the average.
     func averageLoss(over count: Int, batchSize: Int, generator: inout SeededGenerator,
                      _ addBatch: (Range<Int>, Matrix, inout LossAverage) -> Void) -> LossBreakdown {
-        let noise = Matrix(rows: 0, columns: configuration.codingSize, rowCapacity: batchSize)
+        let noise = Matrix(rows: 0, columns: noiseSize, rowCapacity: batchSize)
         var average = LossAverage()
         for start in stride(from: 0, to: count, by: batchSize) {
             let range = start..<min(start + batchSize, count)
             noise.setRows(range.count)
-            configuration.noise.fill(noise, using: &generator)
+            fillNoise(noise, using: &generator)
             addBatch(range, noise, &average)
         }
         return average.mean
     }
+}
 
+extension VariationalAutoencoder {
     /// The mean coding μ of every image, one row each.
     public func meanCodings(of dataset: ImageDataset, batchSize: Int) -> Matrix {
         let result = Matrix(rows: dataset.count, columns: configuration.codingSize)
@@ -66,19 +68,24 @@ extension VariationalAutoencoder {
     /// Mean squared error per image (summed over pixels) of reconstructions from the mean
     /// codings: how much of each image the model keeps, free of sampling noise.
     public func reconstructionError(on dataset: ImageDataset, batchSize: Int) -> Float {
-        let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
-        var total = 0.0
-        for start in stride(from: 0, to: dataset.count, by: batchSize) {
-            let range = start..<min(start + batchSize, dataset.count)
-            dataset.fill(batch, with: range)
-            let output = reconstructInPlace(batch)
-            for r in 0..<range.count {
-                total += Double(Reductions.squaredDistance(output.base + r * output.columns,
-                                                           batch.base + r * batch.columns, count: batch.columns))
-            }
-        }
-        return Float(total / Double(max(dataset.count, 1)))
+        meanSquaredError(on: dataset, batchSize: batchSize, of: reconstructInPlace)
     }
+}
+
+/// Σ over pixels of (reconstruction − image)², averaged over the images of `dataset`.
+func meanSquaredError(on dataset: ImageDataset, batchSize: Int, of reconstruct: (Matrix) -> Matrix) -> Float {
+    let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+    var total = 0.0
+    for start in stride(from: 0, to: dataset.count, by: batchSize) {
+        let range = start..<min(start + batchSize, dataset.count)
+        dataset.fill(batch, with: range)
+        let output = reconstruct(batch)
+        for r in 0..<range.count {
+            total += Double(Reductions.squaredDistance(output.base + r * output.columns,
+                                                       batch.base + r * batch.columns, count: batch.columns))
+        }
+    }
+    return Float(total / Double(max(dataset.count, 1)))
 }
 
 /// How much of the latent space a model uses.

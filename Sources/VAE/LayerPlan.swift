@@ -5,7 +5,7 @@ import NeuralNetwork
 struct LayerPlan {
     enum Layer {
         case dense(name: String, inputs: Int, outputs: Int, activation: Activation)
-        case convolution(name: String, input: ImageShape, filters: Int, stride: Int, activation: Activation)
+        case convolution(name: String, input: ImageShape, filters: Int, kernel: Int = kernelSize, stride: Int, activation: Activation)
         case transposedConvolution(name: String, input: ImageShape, filters: Int, stride: Int, activation: Activation)
 
         static let kernelSize = 3
@@ -14,7 +14,7 @@ struct LayerPlan {
         var parameterCount: Int? {
             let (weights, outputs): (Int, Int) = switch self {
             case let .dense(_, inputs, outputs, _): (inputs, outputs)
-            case let .convolution(_, input, filters, _, _): (Self.kernelSize * Self.kernelSize * input.channels, filters)
+            case let .convolution(_, input, filters, kernel, _, _): (kernel * kernel * input.channels, filters)
             case let .transposedConvolution(_, input, filters, _, _): (Self.kernelSize * Self.kernelSize * input.channels, filters)
             }
             guard weights < 1 << 40, outputs < 1 << 30 else { return nil }
@@ -27,8 +27,8 @@ struct LayerPlan {
         var multiplyAdds: Int {
             switch self {
             case let .dense(_, inputs, outputs, _): inputs * outputs
-            case let .convolution(_, input, filters, stride, _):
-                (input.height / stride) * (input.width / stride) * Self.kernelSize * Self.kernelSize * input.channels * filters
+            case let .convolution(_, input, filters, kernel, stride, _):
+                (input.height / stride) * (input.width / stride) * kernel * kernel * input.channels * filters
             case let .transposedConvolution(_, input, filters, _, _):
                 input.height * input.width * Self.kernelSize * Self.kernelSize * input.channels * filters
             }
@@ -38,8 +38,8 @@ struct LayerPlan {
             switch self {
             case let .dense(name, inputs, outputs, activation):
                 Dense(inputs, outputs, activation: activation, name: name, generator: &generator)
-            case let .convolution(name, input, filters, stride, activation):
-                Convolution2D(input: input, filters: filters, kernelSize: Self.kernelSize, stride: stride,
+            case let .convolution(name, input, filters, kernel, stride, activation):
+                Convolution2D(input: input, filters: filters, kernelSize: kernel, stride: stride,
                               activation: activation, name: name, generator: &generator)
             case let .transposedConvolution(name, input, filters, stride, activation):
                 TransposedConvolution2D(input: input, filters: filters, kernelSize: Self.kernelSize, stride: stride,
@@ -58,6 +58,7 @@ struct LayerPlan {
     /// and transposed convolutions mirroring the encoder's,] ending with one output per
     /// pixel with the likelihood's activation.
     init(_ configuration: ModelConfiguration) throws(ConfigurationError) {
+        precondition(configuration.family == .vae, "the layer plan of a VAE")
         let activation = configuration.activation
         var shape = configuration.imageShape
         if configuration.architecture == .conv {
@@ -102,9 +103,12 @@ struct LayerPlan {
         guard parameterCount != nil else { throw ConfigurationError("the model is too large to count its parameters") }
     }
 
-    var parameterCount: Int? {
-        var total = 0
-        for layer in encoder + [mean, logVariance] + decoder {
+    var parameterCount: Int? { Self.count(encoder + [mean, logVariance] + decoder) }
+
+    /// The parameters of `layers` and `extra` more, or nil if the count overflows.
+    static func count(_ layers: [Layer], extra: Int = 0) -> Int? {
+        var total = extra
+        for layer in layers {
             guard let count = layer.parameterCount else { return nil }
             let (sum, overflow) = total.addingReportingOverflow(count)
             guard !overflow else { return nil }
@@ -114,11 +118,59 @@ struct LayerPlan {
     }
 }
 
+/// The layers of a VQ-VAE: stride-2 convolutions down to the grid of codes, a 3×3 and a
+/// 1×1 convolution to the codes' dimension; the decoder a 3×3 convolution back and
+/// transposed convolutions mirroring the encoder's.
+struct VectorQuantizedPlan {
+    var encoder: [LayerPlan.Layer] = []
+    var decoder: [LayerPlan.Layer] = []
+    /// The grid of codes: positions × the codes' dimension.
+    let grid: ImageShape
+
+    init(_ configuration: ModelConfiguration, quantizer: VectorQuantizerSettings) {
+        let activation = configuration.activation, filters = configuration.filters
+        var shape = configuration.imageShape
+        for (index, count) in filters.enumerated() {
+            encoder.append(.convolution(name: "encoder.conv\(index + 1)", input: shape, filters: count, stride: 2, activation: activation))
+            shape = ImageShape(height: shape.height / 2, width: shape.width / 2, channels: count)
+        }
+        let features = shape
+        encoder.append(.convolution(name: "encoder.conv\(filters.count + 1)", input: shape, filters: features.channels,
+                                    stride: 1, activation: activation))
+        encoder.append(.convolution(name: "encoder.codes", input: shape, filters: quantizer.codeDimension, kernel: 1,
+                                    stride: 1, activation: .linear))
+        grid = ImageShape(height: shape.height, width: shape.width, channels: quantizer.codeDimension)
+        codebookValues = quantizer.codebookSize * quantizer.codeDimension
+        decoder.append(.convolution(name: "decoder.conv", input: grid, filters: features.channels, stride: 1, activation: activation))
+        shape = features
+        for index in filters.indices.reversed() {
+            let last = index == 0
+            let channels = last ? configuration.channels : filters[index - 1]
+            decoder.append(.transposedConvolution(name: last ? "decoder.output" : "decoder.deconv\(filters.count - index)",
+                                                  input: shape, filters: channels, stride: 2,
+                                                  activation: last ? .linear : activation))
+            shape = ImageShape(height: shape.height * 2, width: shape.width * 2, channels: channels)
+        }
+    }
+
+    /// Values of the codebook.
+    let codebookValues: Int
+
+    var parameterCount: Int? { LayerPlan.count(encoder + decoder, extra: codebookValues) }
+}
+
 extension ModelConfiguration {
     /// Multiply-adds of one image's forward pass: what an epoch costs, relative to another
     /// model's (nil for a configuration that describes no model).
     public var multiplyAddsPerImage: Int? {
-        guard let plan = try? LayerPlan(self) else { return nil }
-        return (plan.encoder + [plan.mean, plan.logVariance] + plan.decoder).reduce(0) { $0 + $1.multiplyAdds }
+        switch family {
+        case .vae:
+            guard let plan = try? LayerPlan(self) else { return nil }
+            return (plan.encoder + [plan.mean, plan.logVariance] + plan.decoder).reduce(0) { $0 + $1.multiplyAdds }
+        case .vqVAE:
+            guard let quantizer else { return nil }
+            let plan = VectorQuantizedPlan(self, quantizer: quantizer)
+            return (plan.encoder + plan.decoder).reduce(0) { $0 + $1.multiplyAdds }
+        }
     }
 }

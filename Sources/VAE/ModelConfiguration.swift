@@ -21,11 +21,18 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     public var filters: [Int]
     /// The distribution of ε in the sampling layer during training and evaluation.
     public var noise: Noise
+    /// The kind of model: the book's VAE, or a VQ-VAE with its code prior.
+    public var family: ModelFamily
+    /// The VQ-VAE's codebook (`vq-vae` only).
+    public var quantizer: VectorQuantizerSettings?
+    /// The VQ-VAE's PixelCNN prior (`vq-vae` only).
+    public var codePrior: CodePriorSettings?
 
     public init(imageHeight: Int = 28, imageWidth: Int = 28, channels: Int = 1, codingSize: Int = 10,
                 hidden: [Int] = [150, 100], activation: ActivationChoice = .relu,
                 likelihood: Likelihood = .mse, beta: Float = 1,
-                architecture: Architecture = .dense, filters: [Int] = [], noise: Noise = .gaussian) {
+                architecture: Architecture = .dense, filters: [Int] = [], noise: Noise = .gaussian,
+                family: ModelFamily = .vae, quantizer: VectorQuantizerSettings? = nil, codePrior: CodePriorSettings? = nil) {
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth
         self.channels = channels
@@ -37,10 +44,21 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         self.architecture = architecture
         self.filters = filters
         self.noise = noise
+        self.family = family
+        self.quantizer = quantizer
+        self.codePrior = codePrior
     }
+
+    /// A VQ-VAE for Fashion-MNIST: stride-2 convolutions of 32 and 64 filters down to a 7×7
+    /// grid of codes from 128 vectors of 16 values, pixels as Bernoulli probabilities,
+    /// and a PixelCNN of 64 channels and 4 residual blocks over the codes.
+    public static let vqVAE = ModelConfiguration(hidden: [], likelihood: .bernoulli, architecture: .conv, filters: [32, 64],
+                                                 family: .vqVAE, quantizer: VectorQuantizerSettings(),
+                                                 codePrior: CodePriorSettings())
 
     enum CodingKeys: String, CodingKey {
         case imageHeight, imageWidth, channels, codingSize, hidden, activation, likelihood, beta, architecture, filters, noise
+        case family, quantizer, codePrior
     }
 
     /// Reads a configuration; keys added after the first version may be missing.
@@ -57,6 +75,28 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         architecture = try container.decodeIfPresent(Architecture.self, forKey: .architecture) ?? .dense
         filters = try container.decodeIfPresent([Int].self, forKey: .filters) ?? []
         noise = try container.decodeIfPresent(Noise.self, forKey: .noise) ?? .gaussian
+        family = try container.decodeIfPresent(ModelFamily.self, forKey: .family) ?? .vae
+        quantizer = try container.decodeIfPresent(VectorQuantizerSettings.self, forKey: .quantizer)
+        codePrior = try container.decodeIfPresent(CodePriorSettings.self, forKey: .codePrior)
+    }
+
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(imageHeight, forKey: .imageHeight)
+        try container.encode(imageWidth, forKey: .imageWidth)
+        try container.encode(channels, forKey: .channels)
+        try container.encode(codingSize, forKey: .codingSize)
+        try container.encode(hidden, forKey: .hidden)
+        try container.encode(activation, forKey: .activation)
+        try container.encode(likelihood, forKey: .likelihood)
+        try container.encode(beta, forKey: .beta)
+        try container.encode(architecture, forKey: .architecture)
+        try container.encode(filters, forKey: .filters)
+        try container.encode(noise, forKey: .noise)
+        // The book's family writes the file it always wrote.
+        if family != .vae { try container.encode(family, forKey: .family) }
+        try container.encodeIfPresent(quantizer, forKey: .quantizer)
+        try container.encodeIfPresent(codePrior, forKey: .codePrior)
     }
 
     public var imageShape: ImageShape { ImageShape(height: imageHeight, width: imageWidth, channels: channels) }
@@ -95,15 +135,51 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         if imageHeight > 1 << 14 || imageWidth > 1 << 14 || channels > 4 {
             throw ConfigurationError(.imageShape, "\(imageHeight)×\(imageWidth)×\(channels)", "is beyond what this library trains")
         }
+        try validateFamily()
         guard let count = parameterCount, count <= 1 << 30 else {
             throw ConfigurationError(.hidden, hidden.map(String.init).joined(separator: ","), "would give the model more than 2³⁰ parameters; choose smaller sizes")
         }
     }
 
+    /// The settings only one family has, present for it and absent for the others.
+    private func validateFamily() throws(ConfigurationError) {
+        switch family {
+        case .vae:
+            if quantizer != nil || codePrior != nil {
+                throw ConfigurationError(.model, family.rawValue, "has no codebook or code prior; those belong to vq-vae")
+            }
+        case .vqVAE:
+            guard architecture == .conv, let quantizer, let codePrior else {
+                throw ConfigurationError(.model, family.rawValue, "needs the convolutional architecture, a codebook and a code prior")
+            }
+            guard (2...4096).contains(quantizer.codebookSize) else {
+                throw ConfigurationError(.codebookSize, quantizer.codebookSize, "must be from 2 to 4096")
+            }
+            guard (1...1024).contains(quantizer.codeDimension) else {
+                throw ConfigurationError(.codeDimension, quantizer.codeDimension, "must be from 1 to 1024")
+            }
+            guard quantizer.commitment.isFinite, quantizer.commitment >= 0 else {
+                throw ConfigurationError(.commitment, quantizer.commitment, "must be a non-negative number")
+            }
+            guard (1...1024).contains(codePrior.channels) else {
+                throw ConfigurationError(.priorChannels, codePrior.channels, "must be from 1 to 1024")
+            }
+            guard (0...32).contains(codePrior.blocks) else {
+                throw ConfigurationError(.priorBlocks, codePrior.blocks, "must be from 0 to 32")
+            }
+        }
+    }
+
     /// Weights and biases of the encoder and decoder, or nil if the count overflows.
     public var parameterCount: Int? {
-        guard let plan = try? LayerPlan(self) else { return nil }
-        return plan.parameterCount
+        switch family {
+        case .vae:
+            guard let plan = try? LayerPlan(self) else { return nil }
+            return plan.parameterCount
+        case .vqVAE:
+            guard let quantizer else { return nil }
+            return VectorQuantizedPlan(self, quantizer: quantizer).parameterCount
+        }
     }
 }
 

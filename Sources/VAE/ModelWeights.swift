@@ -6,7 +6,7 @@ import NeuralNetwork
 /// Weights in and out of safetensors files, by parameter name (`encoder.dense1.kernel`,
 /// shape [inputs, outputs]; `encoder.dense1.bias`, shape [outputs]): the names and layout
 /// Keras uses, so numpy or PyTorch can read them.
-extension VariationalAutoencoder {
+extension TrainableModel {
     public var weights: [String: SafeTensors.Tensor] {
         Dictionary(uniqueKeysWithValues: parameters.map {
             ($0.name, SafeTensors.Tensor(shape: $0.shape, values: $0.value.values))

@@ -74,6 +74,13 @@ public final class ReconstructionLoss {
         }
     }
 
+    /// The constant of the book's fixed-variance likelihood in nats per image, pixels × ½ ln π
+    /// (≈ 449 for 784 pixels): part of every −log p(x) it reports, whatever the model; nil
+    /// for the likelihoods without a fixed constant.
+    public var fixedVarianceConstant: Float? {
+        likelihood == .mse ? Float(imageSize) * 0.5 * logf(Float.pi) : nil
+    }
+
     /// −log p(x | z) of one image in nats, from the decoder's output for z: the likelihood
     /// itself, with every constant, as the importance-weighted bound needs it.
     public func negativeLogLikelihood(output y: UnsafePointer<Float>, target x: UnsafePointer<Float>) -> Float {

@@ -68,10 +68,15 @@ public struct EpochInProgress: Codable, Equatable, Sendable {
     public var seconds: Double
 }
 
+/// Batches are cut into this many shards, one per core of a two-core machine, unless a
+/// trainer is asked for another number. The numbers a seed gives depend on it (sums of
+/// products come out in another order), not on the cores present.
+public let defaultTrainingShards = 2
+
 /// Runs the book's `fit`: shuffled mini-batches, one optimizer step each, then the
 /// validation loss. Every buffer is made here once; an epoch allocates nothing else.
-public final class Trainer {
-    public let model: VariationalAutoencoder
+public final class Trainer<Model: TrainableModel> {
+    public let model: Model
     public let optimizer: any Optimizer
     public let training: ImageDataset
     public let validation: ImageDataset?
@@ -101,22 +106,17 @@ public final class Trainer {
     private var order: [Int]
     private let noise: Matrix
     /// The parts of each batch the cores compute at once.
-    private let shards: BatchShards
-
-    /// Batches are cut into this many shards, one per core of a two-core machine, unless a
-    /// trainer is asked for another number. The numbers a seed gives depend on it (sums
-    /// of products come out in another order), not on the cores present.
-    public static let defaultShards = 2
+    private let shards: BatchShards<Model>
 
     /// A trainer for `model` on `training`, validated on `validation` after every epoch;
     /// `generator` drives the shuffling and the noise. Options that cannot train, or
     /// images that are not the model's, throw.
-    public init(model: VariationalAutoencoder, training: ImageDataset, validation: ImageDataset?,
-                options: TrainingOptions, generator: SeededGenerator, shards: Int = Trainer.defaultShards) throws {
+    public init(model: Model, training: ImageDataset, validation: ImageDataset?,
+                options: TrainingOptions, generator: SeededGenerator, shards: Int = defaultTrainingShards) throws {
         try options.validate()
-        for dataset in [training] + (validation.map { [$0] } ?? []) where dataset.imageSize != model.configuration.imageSize {
+        for dataset in [training] + (validation.map { [$0] } ?? []) where dataset.imageSize != model.inputSize {
             throw ConfigurationError(.imageShape, "\(dataset.height)×\(dataset.width)×\(dataset.channels)",
-                                     "of the images is not the model's \(model.configuration.imageShape)")
+                                     "of the images does not have the model's \(model.inputSize) values")
         }
         if training.count == 0 { throw ConfigurationError(.limit, 0, "leaves no training images") }
         self.model = model
@@ -127,7 +127,7 @@ public final class Trainer {
         validationGenerator = self.generator.fork()
         optimizer = options.optimizer.make(for: model.parameters, learningRate: options.learningRate)
         order = Array(0..<training.count)
-        noise = Matrix(rows: 0, columns: model.configuration.codingSize, rowCapacity: options.batchSize)
+        noise = Matrix(rows: 0, columns: model.noiseSize, rowCapacity: options.batchSize)
         self.shards = BatchShards(model: model, count: shards, batchSize: options.batchSize)
     }
 
@@ -164,7 +164,7 @@ public final class Trainer {
         for step in firstStep..<steps {
             let range = (step * options.batchSize)..<min((step + 1) * options.batchSize, training.count)
             noise.setRows(range.count)
-            model.configuration.noise.fill(noise, using: &generator)
+            model.fillNoise(noise, using: &generator)
             let warmUp = options.warmUpFactor(epoch: epoch, step: step, steps: steps)
             let (loss, gradient) = shards.computeGradients(training, indices: order[range], noise: noise, latentWarmUp: warmUp)
             guard loss.total.isFinite else { throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: loss.total) }

@@ -9,18 +9,22 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var optimizer: OptimizerKind
     /// Epochs over which β grows linearly from 0 to its value (0: no warm-up).
     public var klWarmUp: Int
+    /// Epochs of a VQ-VAE's code prior, trained after the autoencoder's (0: none yet; nil
+    /// for a family without one).
+    public var priorEpochs: Int?
 
     public init(epochs: Int = 25, batchSize: Int = 128, learningRate: Float = 0.001,
-                optimizer: OptimizerKind = .nadam, klWarmUp: Int = 0) {
+                optimizer: OptimizerKind = .nadam, klWarmUp: Int = 0, priorEpochs: Int? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.optimizer = optimizer
         self.klWarmUp = klWarmUp
+        self.priorEpochs = priorEpochs
     }
 
     enum CodingKeys: String, CodingKey {
-        case epochs, batchSize, learningRate, optimizer, klWarmUp
+        case epochs, batchSize, learningRate, optimizer, klWarmUp, priorEpochs
     }
 
     /// Reads options; keys added after the first version may be missing.
@@ -31,6 +35,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         learningRate = try container.decode(Float.self, forKey: .learningRate)
         optimizer = try container.decode(OptimizerKind.self, forKey: .optimizer)
         klWarmUp = try container.decodeIfPresent(Int.self, forKey: .klWarmUp) ?? 0
+        priorEpochs = try container.decodeIfPresent(Int.self, forKey: .priorEpochs)
     }
 
     /// The factor on β at a point of training: epoch counted from 1, step from 0.
@@ -49,5 +54,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             throw ConfigurationError(.learningRate, learningRate, "must be a positive number")
         }
         if klWarmUp < 0 { throw ConfigurationError(.klWarmUp, klWarmUp, "must not be negative") }
+        if let priorEpochs, !(0...100_000).contains(priorEpochs) {
+            throw ConfigurationError(.priorEpochs, priorEpochs, "must be from 0 to 100000")
+        }
     }
 }

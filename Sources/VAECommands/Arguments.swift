@@ -26,6 +26,7 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
 }
 
 extension Likelihood: ExpressibleByArgument {}
+extension ModelFamily: ExpressibleByArgument {}
 extension Background: ExpressibleByArgument {}
 extension Architecture: ExpressibleByArgument {}
 extension Noise: ExpressibleByArgument {}

@@ -28,6 +28,7 @@ enum CommandErrors {
         case .validationCount: "--validation"
         case .testCount: "--test"
         case .klWarmUp: "--kl-warmup"
+        case .codeDimension: "--code-dim"
         case .imageShape: "the image shape"
         default: "--" + setting.rawValue.reduce(into: "") { name, character in
             name += character.isUppercase ? "-" + character.lowercased() : String(character)

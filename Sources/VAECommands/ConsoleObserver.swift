@@ -41,7 +41,7 @@ final class ConsoleObserver: RunObserver {
     func trainingStarted(_ run: TrainingRun) {
         let done = run.epochsDone
         let total = run.configuration.training.epochs
-        let partly = run.trainer.epochInProgress.map { " and step \($0.stepsDone) of epoch \(done + 1)" } ?? ""
+        let partly = run.trainer.state.epochInProgress.map { " and step \($0.stepsDone) of epoch \(done + 1)" } ?? ""
         Console.line(InstructionSet.summary)
         Console.line((done > 0 || !partly.isEmpty ? "Resuming after epoch \(done)\(partly) of \(total). " : "")
             + "Training on \(run.data.training.count) images, validating on \(run.data.validation.count); "

@@ -13,17 +13,29 @@ extension EvaluationReport {
         line("loss (training units)", number(loss))
         line("  reconstruction", number(reconstruction))
         line("  latent", number(latent))
-        line("KL divergence (nats/image)", number(klDivergence))
+        line(family == nil ? "KL divergence (nats/image)" : "KL to the code prior, −log p(codes) (nats/image)", number(klDivergence))
         line("reconstruction, −log p(x|z) (nats/image)", number(reconstructionNats))
-        line("−ELBO (nats/image)", number(negativeELBO))
+        line("−ELBO, a bound: −log p(x) ≤ it (nats/image)", number(negativeELBO))
         if let estimate = importanceWeighted {
-            line("−log p(x), importance-weighted (nats/image)", String(format: "%.5f", estimate.negativeLogLikelihood)
+            line("importance-weighted bound: −log p(x) ≤", String(format: "%.5f", estimate.negativeLogLikelihood)
                 + "  (k = \(estimate.samples), \(estimate.images) images; their −ELBO \(String(format: "%.5f", estimate.negativeELBO)))")
         }
-        line("squared error from mean coding (per image)", number(squaredErrorPerImage))
-        line("squared error from mean coding (per pixel)", number(squaredErrorPerPixel))
-        line("active latent units", "\(latentUsage.activeUnits) of \(latentUsage.divergencePerDimension.count)")
-        line("KL per dimension (nats)", latentUsage.divergencePerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        if let constant = fixedVarianceConstant {
+            line("  of which the fixed variance's constant", String(format: "%.1f", constant)
+                + " (pixels × ½ ln π: the same for every model with this likelihood)")
+        }
+        let through = family == nil ? "mean coding" : "codes"
+        line("squared error from \(through) (per image)", number(squaredErrorPerImage))
+        line("squared error from \(through) (per pixel)", number(squaredErrorPerPixel))
+        if let latentUsage {
+            line("active latent units", "\(latentUsage.activeUnits) of \(latentUsage.divergencePerDimension.count)")
+            line("KL per dimension (nats)", latentUsage.divergencePerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        }
+        if let codebookUsage {
+            line("codebook vectors used", "\(codebookUsage.codesUsed) of \(codebookUsage.codebookSize)"
+                + String(format: " (perplexity %.1f)", codebookUsage.perplexity))
+        }
+        if let samplesNote { Console.line("Note: " + samplesNote) }
         guard let samples else { return }
         Console.line()
         Console.line("Against the test images".padding(toLength: 46, withPad: " ", startingAt: 0)
@@ -34,12 +46,26 @@ extension EvaluationReport {
         row("images") { "\($0.images)" }
         row("Fréchet distance (classifier features)") { $0.frechetDistance.map { String(format: "%.3f", $0) } }
         row("precision (look real)") { $0.precision.map { String(format: "%.3f", $0) } }
+        if precisionAboveReal == true {
+            Console.line("  The samples' precision is above the real images': saturation (samples crowd where real ones are")
+            Console.line("  densest), not better quality; read it with recall and coverage.")
+        }
         row("recall (cover the real variety)") { $0.recall.map { String(format: "%.3f", $0) } }
         row("density (≈ 1 when distributed as real)") { $0.density.map { String(format: "%.3f", $0) } }
         row("coverage") { $0.coverage.map { String(format: "%.3f", $0) } }
         row("class entropy (1 = all classes equally)") { $0.classEntropy.map { String(format: "%.3f", $0) } }
         row("classes seen") { quality in quality.classesSeen.map { "\($0) of \(quality.classCounts!.count)" } }
-        row("sharpness (1 = as sharp as real)") { String(format: "%.3f", $0.sharpnessRatio) }
+        row("sharpness, high-frequency share ÷ real") { quality in
+            quality.sharpness.map { String(format: "%.3f", $0.ratio) + ($0.flaggedAsNoise ? " noise!" : "") }
+        }
+        row("mean gradient ÷ real (noise raises it too)") { String(format: "%.3f", $0.sharpnessRatio) }
+        if samples.sharpness?.flaggedAsNoise == true {
+            Console.line("  noise!: the samples hold more high-frequency power than real images; that is noise or artefacts, not detail.")
+        }
+        for (name, quality) in [("samples", samples), ("real", realData)] {
+            guard let counts = quality?.classCounts else { continue }
+            line("class histogram, \(name)", counts.map(String.init).joined(separator: " "))
+        }
         if let classifierAccuracy {
             line("classifier test accuracy", String(format: "%.4f", classifierAccuracy))
         }

@@ -25,9 +25,13 @@ struct Interpolate: ParsableCommand {
     }
 
     func run() throws {
-        let (folder, model, configuration) = try runOption.load()
+        let folder = runOption.folder
+        let (trained, configuration) = try CommandErrors.translating { try folder.loadTrainedModel(weights: runOption.weightsURL) }
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("interpolation.png")
         if between.isEmpty {
+            guard case .vae(let model) = trained else {
+                throw CommandFailure(description: "a VQ-VAE's codes are a grid of discrete symbols, with no latent axis to walk along; interpolate between two test images with --between I J")
+            }
             guard axis >= 0, axis < configuration.model.codingSize else {
                 throw CommandFailure(description: "--axis \(axis) is outside the \(configuration.model.codingSize) latent dimensions (0–\(configuration.model.codingSize - 1))")
             }
@@ -43,9 +47,14 @@ struct Interpolate: ParsableCommand {
         }
         let pair = Matrix(rows: 2, columns: test.imageSize)
         test.fill(pair, with: between)
-        let mean = model.encoded(pair).mean
-        let codings = Codings.between(Array(mean.row(0)), Array(mean.row(1)), steps: steps)
-        let decoded = model.decoded(codings)
+        let decoded: Matrix
+        switch trained {
+        case .vae(let model):
+            let mean = model.encoded(pair).mean
+            decoded = model.decoded(Codings.between(Array(mean.row(0)), Array(mean.row(1)), steps: steps))
+        case .vqVAE(let model, _):
+            decoded = model.interpolated(between: pair, steps: steps)
+        }
         // The first image, the path between, the second image.
         let strip = Matrix(rows: steps + 2, columns: test.imageSize)
         _ = strip.row(0).update(fromContentsOf: pair.row(0))

@@ -7,7 +7,7 @@ import VAE
 /// `vae reconstruct`: test images above, their reconstructions below.
 struct Reconstruct: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show test images above their reconstructions from the mean coding.")
+        abstract: "Show test images above their reconstructions from the mean coding (a VQ-VAE: from their codes).")
 
     @OptionGroup var runOption: RunOption
     @Option(help: "How many test images.") var count = 10
@@ -20,7 +20,8 @@ struct Reconstruct: ParsableCommand {
     }
 
     func run() throws {
-        let (folder, model, configuration) = try runOption.load()
+        let folder = runOption.folder
+        let (model, configuration) = try CommandErrors.translating { try folder.loadTrainedModel(weights: runOption.weightsURL) }
         let test = try CommandErrors.translating {
             try RunData.trainingAndTest(of: configuration, run: folder, folder: data, training: false, observer: ConsoleObserver()).test
         }
@@ -28,12 +29,9 @@ struct Reconstruct: ParsableCommand {
             throw CommandFailure(description: "--start \(start) --count \(count) goes beyond the \(test.count) test images")
         }
         let originals = test.matrix(start..<(start + count))
-        let reconstructions = model.reconstructed(originals)
-        let both = Matrix(rows: 2 * count, columns: test.imageSize)
-        both.base.update(from: originals.base, count: originals.count)
-        (both.base + originals.count).update(from: reconstructions.base, count: reconstructions.count)
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("reconstructions.png")
-        try RunFigures.grid(for: configuration.model, columns: count).write(both, to: url)
+        try RunFigures.writeReconstructions(originals: originals, reconstructions: model.reconstructed(originals),
+                                            configuration: configuration.model, to: url)
         Console.line("Wrote \(count) test images and their reconstructions to \(url.path)")
     }
 }

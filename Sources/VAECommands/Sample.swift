@@ -6,7 +6,9 @@ import VAE
 
 /// `vae sample`: new images from random codings.
 struct Sample: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Decode random codings into new images.")
+    static let configuration = CommandConfiguration(
+        abstract: "Decode random codings into new images.",
+        discussion: "A VQ-VAE's codes are drawn from its PixelCNN prior, position after position; --prior and the gmm options apply to a VAE.")
 
     @OptionGroup var runOption: RunOption
     @Option(help: "How many images.") var count = 21
@@ -16,7 +18,7 @@ struct Sample: ParsableCommand {
         The distribution of the codings: gaussian N(0, I), uniform U(-1, 1), uniform-matched U(-√3, √3), \
         truncated (N(0, I) within ±2), gmm (a Gaussian mixture fitted to the training images' mean codings).
         """)
-    var prior = Prior.gaussian
+    var prior: Prior?
     @Option(help: "Components of the gmm prior.") var components = 10
     @Option(help: "Covariance of the gmm prior's components: full or diagonal.") var covariance = GaussianMixture.Covariance.full
     @Option(help: "The dataset folder to fit the gmm prior on (default: the run's).") var data: String?
@@ -29,14 +31,29 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
-        let (folder, model, configuration) = try runOption.load()
+        let folder = runOption.folder
+        let (trained, configuration) = try CommandErrors.translating { try folder.loadTrainedModel(weights: runOption.weightsURL) }
+        let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
+        let model: VariationalAutoencoder
+        switch trained {
+        case .vae(let vae):
+            model = vae
+        case .vqVAE(let vq, let codePrior):
+            if let prior { throw CommandFailure(description: "--prior \(prior.rawValue) applies to a VAE's codings; a VQ-VAE samples from its own code prior") }
+            guard let codePrior else {
+                throw CommandFailure(description: "\(folder.url.path) has no trained code prior yet; train it with: vae train --resume \(folder.url.path) --prior-epochs 10")
+            }
+            try RunFigures.writeSamples(vq, prior: codePrior, count: count, columns: columns, seed: seed, to: url)
+            Console.line("Wrote \(count) samples from the code prior to \(url.path)")
+            return
+        }
+        let prior = prior ?? .gaussian
         let mixture = prior == .gmm
             ? try CommandErrors.translating {
                 try MixturePrior.fitted(to: model, of: folder, weights: runOption.weightsURL, configuration, components: components,
                                         covariance: covariance, dataFolder: data, observer: ConsoleObserver())
             }
             : nil
-        let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
         try RunFigures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, mixture: mixture, to: url)
         Console.line("Wrote \(count) samples to \(url.path)")
     }

@@ -9,7 +9,14 @@ import VAE
 /// `vae train`: its defaults are the book's run.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a VAE; with no options, the book's model on Fashion-MNIST.")
+        abstract: "Train a VAE; with no options, the book's model on Fashion-MNIST.",
+        discussion: """
+        --model vq-vae trains a VQ-VAE (convolutions down to a 7×7 grid of codes for 28×28 images), then a \
+        PixelCNN prior over its codes for --prior-epochs epochs, in the same run folder.
+        """)
+
+    @Option(help: "The model family: vae (the book's) or vq-vae (discrete codes and a PixelCNN prior).")
+    var model = ModelFamily.vae
 
     @Option(help: "Passes over the training images (default: 25; with --resume, the run's).") var epochs: Int?
     @Option(help: "Images per optimizer step.") var batchSize = 128
@@ -24,7 +31,16 @@ struct Train: ParsableCommand {
     @Option(help: "Filters of the convolutions, comma-separated (conv only; default 32,64).") var filters: LayerSizes?
     @Option(help: "Hidden activation: \(ActivationChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation = ActivationChoice.relu
-    @Option(help: "Reconstruction loss: mse (the book's) or bernoulli.") var likelihood = Likelihood.mse
+    @Option(help: "Reconstruction loss: mse (the book's; vq-vae: bernoulli), bernoulli or gaussian (learned variance).")
+    var likelihood: Likelihood?
+    @Option(help: "Vectors in a VQ-VAE's codebook.") var codebookSize = VectorQuantizerSettings().codebookSize
+    @Option(help: "Values per vector of a VQ-VAE's codebook.") var codeDim = VectorQuantizerSettings().codeDimension
+    @Option(help: "Weight β of a VQ-VAE's commitment loss.") var commitment = VectorQuantizerSettings().commitment
+    @Option(help: "Epochs of a VQ-VAE's code prior, after the autoencoder's (default 10; 0 to skip it; with --resume, a new total).")
+    var priorEpochs: Int?
+    @Option(help: "Feature maps of the code prior's layers.") var priorChannels = CodePriorSettings().channels
+    @Option(help: "Residual blocks of the code prior.") var priorBlocks = CodePriorSettings().blocks
+    @Flag(help: "With --resume: train the code prior again from the start.") var redoPrior = false
     @Option(help: "Weight of the latent loss: 1 is the book's VAE, 0 a plain autoencoder loss.") var beta: Float = 1
     @Option(help: "Epochs over which β grows linearly from 0 (KL warm-up); 0 for none.") var klWarmup = 0
     @Option(help: "The sampling layer's noise ε: gaussian (the book's), uniform (unit variance), or none (z = μ).")
@@ -51,7 +67,10 @@ struct Train: ParsableCommand {
         let observer = ConsoleObserver()
         // A new run's folder is made only once the options and the data have passed their checks.
         let run = try CommandErrors.translating {
-            try resume.map { try TrainingRun.resume(RunFolder(path: $0), epochs: epochs, observer: observer) }
+            try resume.map {
+                try TrainingRun.resume(RunFolder(path: $0), epochs: epochs, priorEpochs: priorEpochs, redoPrior: redoPrior,
+                                       observer: observer)
+            }
                 ?? TrainingRun.start(request(), in: RunFolder(path: out ?? "runs/" + Self.timestamp()),
                                      overwrite: overwrite, observer: observer)
         }
@@ -72,7 +91,7 @@ struct Train: ParsableCommand {
         }
         let memory = ProcessMemory.peakResidentBytes.map { String(format: ", peak memory %.0f MB", Double($0) / 1e6) } ?? ""
         Console.line(String(format: "Done in %.1fs", Date().timeIntervalSince(start)) + memory + ". "
-            + "Pictures: \(run.folder.samplesURL.path), \(run.folder.interpolationURL.path), \(run.folder.curvesURL.path)")
+            + "Pictures: " + run.folder.pictureURLs.map(\.path).joined(separator: ", "))
     }
 
     /// The new run the options describe.
@@ -84,13 +103,19 @@ struct Train: ParsableCommand {
         guard pictures || (imageSize == nil && channels == nil && test == nil) else {
             throw CommandFailure(description: "--image-size, --channels and --test apply to a folder of pictures; \(data) holds an IDX dataset")
         }
-        let model = ModelConfiguration(codingSize: codingSize, hidden: hidden.sizes, activation: activation,
-                                       likelihood: likelihood, beta: beta, architecture: architecture,
-                                       filters: filters?.sizes ?? (architecture == .conv ? [32, 64] : []),
-                                       noise: deterministic ? .none : noise)
+        if redoPrior { throw CommandFailure(description: "--redo-prior applies to a run continued with --resume") }
+        let vq = model == .vqVAE
+        let convolutional = vq || architecture == .conv
+        let configuration = ModelConfiguration(
+            codingSize: codingSize, hidden: vq ? [] : hidden.sizes, activation: activation,
+            likelihood: likelihood ?? (vq ? .bernoulli : .mse), beta: beta, architecture: convolutional ? .conv : architecture,
+            filters: filters?.sizes ?? (convolutional ? [32, 64] : []), noise: deterministic ? .none : noise, family: model,
+            quantizer: vq ? VectorQuantizerSettings(codebookSize: codebookSize, codeDimension: codeDim, commitment: commitment) : nil,
+            codePrior: vq ? CodePriorSettings(channels: priorChannels, blocks: priorBlocks) : nil)
+        if !vq && priorEpochs != nil { throw CommandFailure(description: "--prior-epochs applies to --model vq-vae") }
         let training = TrainingOptions(epochs: epochs ?? 25, batchSize: batchSize, learningRate: learningRate,
-                                       optimizer: optimizer, klWarmUp: klWarmup)
-        return RunRequest(model: model, training: training, seed: seed, data: data, validationCount: validation,
+                                       optimizer: optimizer, klWarmUp: klWarmup, priorEpochs: vq ? priorEpochs ?? 10 : nil)
+        return RunRequest(model: configuration, training: training, seed: seed, data: data, validationCount: validation,
                           limit: limit,
                           pictures: pictures ? PictureRequest(side: imageSize ?? 32, channels: channels, background: background,
                                                               validationCount: validation, testCount: test) : nil,

@@ -11,7 +11,7 @@ import VAE
 @main
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "vae-bench", abstract: "Measure training and decoding speed of the book's VAE.")
+        commandName: "vae-bench", abstract: "Measure training and decoding speed of the book's VAE and the other families.")
 
     @Option(help: "Epochs to time (the first is reported apart).") var epochs = 6
     @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
@@ -78,6 +78,7 @@ struct Benchmark: ParsableCommand {
                                                  using: .openBLAS)
         }
         let convolutional = try convolutionalEpoch(full)
+        let quantized = try vectorQuantizedEpochs(full)
         let loading = pictures > 0 ? try PictureLoadingBenchmark.run(pictures: pictures) : nil
         func loadingRow(_ mode: PictureLoadingBenchmark.Mode) -> String {
             guard let loading else { return "–" }
@@ -110,6 +111,12 @@ struct Benchmark: ParsableCommand {
              convolutional.map { String(format: "%.2f s (timed on %d images)", $0.seconds * 55_000 / Double(convolutionalImages), convolutionalImages) } ?? "–"),
             ("convolutional step: achieved GFLOP/s (forward and backward, 3 × the forward's)",
              convolutional.map { String(format: "%.1f", $0.flops / $0.seconds / 1e9) } ?? "–"),
+            ("VQ-VAE (32, 64 filters, 128 × 16 codebook): seconds per epoch of 55,000 images",
+             quantized.map { String(format: "%.2f s", $0.autoencoder * 55_000 / Double(convolutionalImages)) } ?? "–"),
+            ("its PixelCNN prior (64 channels, 4 blocks): seconds per epoch of 55,000 images",
+             quantized.map { String(format: "%.2f s", $0.prior * 55_000 / Double(convolutionalImages)) } ?? "–"),
+            ("1,000 samples from the prior (49 passes of the PixelCNN) and their decoding",
+             quantized.map { String(format: "%.2f s", $0.sampling) } ?? "–"),
             ("pictures loaded from a folder (64 × 48 PNG to 32 × 32 RGB)",
              loading.map { String(format: "%d, %.1f MB decoded", $0.pictures, Double($0.decodedBytes) / 1e6) } ?? "–"),
             ("their peak memory beyond the program's own, decoding (and caching)", loadingRow(.decode)),
@@ -130,12 +137,37 @@ struct Benchmark: ParsableCommand {
         let configuration = ModelConfiguration(likelihood: .bernoulli, architecture: .conv, filters: [32, 64])
         let model = try VariationalAutoencoder(configuration, generator: &generator)
         let images = full.subset(0..<min(convolutionalImages, full.count))
+        let flops = 3 * 2 * Double(configuration.multiplyAddsPerImage ?? 0) * Double(images.count)
+        return (try secondEpochSeconds(model, on: images, generator: generator), flops)
+    }
+
+    /// The second of two epochs of `model` on `images`: the first warms up.
+    func secondEpochSeconds<Model: TrainableModel>(_ model: Model, on images: ImageDataset,
+                                                   generator: SeededGenerator) throws -> Double {
         let trainer = try Trainer(model: model, training: images, validation: nil, options: TrainingOptions(epochs: 2),
                                   generator: generator)
         try trainer.trainEpoch()
-        let record = try trainer.trainEpoch()
-        let flops = 3 * 2 * Double(configuration.multiplyAddsPerImage ?? 0) * Double(images.count)
-        return (record.seconds, flops)
+        return try trainer.trainEpoch().seconds
+    }
+
+    /// An epoch of the VQ-VAE (`vae train --model vq-vae`'s defaults) and of its code prior
+    /// on the first `convolutionalImages` images, and 1,000 samples from that prior.
+    func vectorQuantizedEpochs(_ full: ImageDataset) throws -> (autoencoder: Double, prior: Double, sampling: Double)? {
+        guard convolutionalImages > 0 else { return nil }
+        var generator = SeededGenerator(seed: 42)
+        let configuration = ModelConfiguration.vqVAE
+        let model = try VectorQuantizedAutoencoder(configuration, generator: &generator)
+        let images = full.subset(0..<min(convolutionalImages, full.count))
+        model.initializeCodebook(from: images.matrix(0..<256), generator: &generator)
+        let autoencoder = try secondEpochSeconds(model, on: images, generator: generator)
+        let prior = CodePrior(configuration.codePrior!, grid: model.grid, codebookSize: model.quantizer.codebookSize,
+                              generator: &generator)
+        let priorSeconds = try secondEpochSeconds(CodePriorTraining(autoencoder: model, prior: prior), on: images,
+                                                  generator: generator)
+        let start = Date()
+        let codes = prior.sample(count: 1000, codebook: model.quantizer.codebook.value, generator: &generator)
+        _ = model.decoded(codes: codes, images: 1000)
+        return (autoencoder, priorSeconds, Date().timeIntervalSince(start))
     }
 
     /// Dense products in one epoch: forward 2·in·out per image, the kernel's gradient as

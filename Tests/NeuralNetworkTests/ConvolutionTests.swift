@@ -4,24 +4,10 @@ import Testing
 import TestSupport
 
 @Suite struct ConvolutionTests {
-    func weightedSum(_ output: Matrix, _ weights: Matrix) -> Double {
-        zip(output.values, weights.values).reduce(0) { $0 + Double($1.0) * Double($1.1) }
-    }
-
     /// Every gradient of a layer against finite differences of a weighted sum of its output.
     func checkGradients(_ layer: any Layer, inputSize: Int, outputSize: Int, seed: UInt64) {
-        let input = randomMatrix(3, inputSize, seed: seed)
-        let lossWeights = randomMatrix(3, outputSize, seed: seed + 1)
-        _ = layer.forward(input)
-        let outputGradient = Matrix(rows: 3, columns: outputSize)
-        outputGradient.copy(from: lossWeights)
-        let inputGradient = layer.backward(outputGradient)!.values
-        let analytic = layer.parameters.map(\.gradient.values) + [inputGradient]
-        let numeric = numericalGradients(of: layer.parameters.map(\.value) + [input]) {
-            weightedSum(layer.forward(input), lossWeights)
-        }
-        for (index, name) in (layer.parameters.map(\.name) + ["input"]).enumerated() {
-            let error = relativeError(analytic[index], numeric[index])
+        for (name, analytic, numeric) in layerGradients(layer, inputSize: inputSize, outputSize: outputSize, seed: seed) {
+            let error = relativeError(analytic, numeric)
             #expect(error < 1e-2, "\(name): relative error \(error)")
         }
     }

@@ -53,7 +53,7 @@ import VAE
             #expect(throws: TrainingError.self) { try resumed.train(shouldStop: { asked += 1; return asked == 3 }) }
         }
         let finished = try TrainingRun.resume(parts)
-        #expect(finished.trainer.epochInProgress?.stepsDone == 3)
+        #expect(finished.trainer.state.epochInProgress?.stepsDone == 3)
         try finished.train()
         #expect(try SafeTensors.read(whole.weightsURL).tensors == SafeTensors.read(parts.weightsURL).tensors)
     }

@@ -38,3 +38,21 @@ public func randomMatrix(_ rows: Int, _ columns: Int, in range: ClosedRange<Floa
     matrix.fillUniform(from: range.lowerBound, to: range.upperBound, using: &generator)
     return matrix
 }
+
+/// A layer's gradients by its `backward` and by finite differences of a weighted sum of its
+/// output (weights drawn from `seed`), for every parameter and for the input, by name.
+public func layerGradients(_ layer: any Layer, inputSize: Int, outputSize: Int, rows: Int = 3,
+                           seed: UInt64) -> [(name: String, analytic: [Float], numeric: [Float])] {
+    let input = randomMatrix(rows, inputSize, seed: seed)
+    let lossWeights = randomMatrix(rows, outputSize, seed: seed + 1)
+    func weightedSum(_ output: Matrix) -> Double {
+        zip(output.values, lossWeights.values).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+    _ = layer.forward(input)
+    let outputGradient = Matrix(rows: rows, columns: outputSize)
+    outputGradient.copy(from: lossWeights)
+    let inputGradient = layer.backward(outputGradient)!.values
+    let analytic = layer.parameters.map(\.gradient.values) + [inputGradient]
+    let numeric = numericalGradients(of: layer.parameters.map(\.value) + [input]) { weightedSum(layer.forward(input)) }
+    return (layer.parameters.map(\.name) + ["input"]).enumerated().map { ($1, analytic[$0], numeric[$0]) }
+}

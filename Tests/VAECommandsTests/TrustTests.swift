@@ -41,7 +41,7 @@ import VAE
     static let run = RunConfiguration(model: configuration, training: options, data: DataSelection(folder: data.path))
 
     /// A small trainer on the test dataset; the same seed gives the same run.
-    func trainer(seed: UInt64) throws -> Trainer {
+    func trainer(seed: UInt64) throws -> Trainer<VariationalAutoencoder> {
         let images = try Datasets_load(Self.data)
         var generator = SeededGenerator(seed: seed)
         let model = try VariationalAutoencoder(Self.configuration, generator: &generator)
@@ -49,7 +49,7 @@ import VAE
     }
 
     /// Three uninterrupted epochs: what every resumed run must end with.
-    func wholeRun(seed: UInt64) throws -> Trainer {
+    func wholeRun(seed: UInt64) throws -> Trainer<VariationalAutoencoder> {
         let whole = try trainer(seed: seed)
         for _ in 0..<3 { try whole.trainEpoch() }
         return whole

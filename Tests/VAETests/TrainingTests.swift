@@ -18,13 +18,13 @@ import TestSupport
     }
 
     /// A trainer of the book's model, seeded, not yet trained.
-    func trainer(seed: UInt64, options: TrainingOptions, training: ImageDataset, validation: ImageDataset) throws -> Trainer {
+    func trainer(seed: UInt64, options: TrainingOptions, training: ImageDataset, validation: ImageDataset) throws -> Trainer<VariationalAutoencoder> {
         var generator = SeededGenerator(seed: seed)
         let model = try VariationalAutoencoder(.book, generator: &generator)
         return try Trainer(model: model, training: training, validation: validation, options: options, generator: generator)
     }
 
-    func train(seed: UInt64, epochs: Int, training: ImageDataset, validation: ImageDataset) throws -> Trainer {
+    func train(seed: UInt64, epochs: Int, training: ImageDataset, validation: ImageDataset) throws -> Trainer<VariationalAutoencoder> {
         let trainer = try trainer(seed: seed, options: TrainingOptions(epochs: epochs), training: training, validation: validation)
         for _ in 0..<epochs { try trainer.trainEpoch() }
         return trainer

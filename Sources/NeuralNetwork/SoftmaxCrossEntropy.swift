@@ -20,24 +20,35 @@ public enum SoftmaxCrossEntropy {
             gradient.setRows(rows)
         }
         guard rows > 0 else { return 0 }
-        let scale = 1 / Float(rows)
+        let total = labels.withUnsafeBufferPointer { labels in
+            sum(logits: logits.base, rows: rows, classes: classes, label: { labels[$0] }, gradient: gradient?.base,
+                gradientScale: 1 / Float(rows))
+        }
+        return Float(total / Double(rows))
+    }
+
+    /// The cross-entropy summed over `rows` rows of `classes` logits each, row r's class being
+    /// `label(r)`. When `gradient` is given it receives (softmax(logits) − onehot(label)) ×
+    /// `gradientScale`, row by row.
+    public static func sum(logits: UnsafePointer<Float>, rows: Int, classes: Int, label: (Int) -> Int,
+                           gradient: UnsafeMutablePointer<Float>?, gradientScale: Float) -> Double {
         var total = 0.0
         for r in 0..<rows {
-            let label = labels[r]
+            let label = label(r)
             precondition(label >= 0 && label < classes, "label \(label) outside the \(classes) classes")
-            let z = logits.base + r * classes
+            let z = logits + r * classes
             let largest = maximum(z, count: classes)
             var sum: Float = 0
             for c in 0..<classes { sum += expf(z[c] - largest) }
             let logSumExp = largest + logf(sum)
             total += Double(logSumExp - z[label])
             if let gradient {
-                let g = gradient.base + r * classes
-                for c in 0..<classes { g[c] = expf(z[c] - logSumExp) * scale }
-                g[label] -= scale
+                let g = gradient + r * classes
+                for c in 0..<classes { g[c] = expf(z[c] - logSumExp) * gradientScale }
+                g[label] -= gradientScale
             }
         }
-        return Float(total / Double(rows))
+        return total
     }
 
     /// The index of each row's largest logit: the predicted class (the first on a tie).

@@ -1,4 +1,4 @@
-import Evaluation
+import NeuralNetwork
 import Foundation
 import NumericCore
 import Testing

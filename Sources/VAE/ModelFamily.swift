@@ -1,0 +1,39 @@
+/// The kinds of model a run can train, each with its own sampling.
+public enum ModelFamily: String, Codable, CaseIterable, Sendable {
+    /// The book's variational autoencoder: a Gaussian coding, sampled from a prior over it.
+    case vae
+    /// A VQ-VAE: a grid of discrete codes from a learned codebook, sampled by an
+    /// autoregressive PixelCNN prior trained on the codes after the autoencoder.
+    case vqVAE = "vq-vae"
+
+    /// Whether sampling needs a second model trained after the autoencoder.
+    public var needsPrior: Bool { self == .vqVAE }
+}
+
+/// The bottleneck of a VQ-VAE: how many codebook vectors, of what size, and the weight of
+/// the commitment loss.
+public struct VectorQuantizerSettings: Codable, Equatable, Sendable {
+    public var codebookSize: Int
+    public var codeDimension: Int
+    /// β of the commitment loss; the paper's 0.25.
+    public var commitment: Float
+
+    public init(codebookSize: Int = 128, codeDimension: Int = 16, commitment: Float = 0.25) {
+        self.codebookSize = codebookSize
+        self.codeDimension = codeDimension
+        self.commitment = commitment
+    }
+}
+
+/// The PixelCNN over a VQ-VAE's grid of codes: its width and depth.
+public struct CodePriorSettings: Codable, Equatable, Sendable {
+    /// Feature maps of every layer.
+    public var channels: Int
+    /// Residual blocks of masked 3×3 convolutions after the first, 5×5 one.
+    public var blocks: Int
+
+    public init(channels: Int = 64, blocks: Int = 4) {
+        self.channels = channels
+        self.blocks = blocks
+    }
+}

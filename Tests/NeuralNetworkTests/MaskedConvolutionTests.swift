@@ -1,0 +1,71 @@
+import NeuralNetwork
+import NumericCore
+import Testing
+import TestSupport
+
+@Suite struct MaskedConvolutionTests {
+    /// The kept weights and the input against finite differences; the masked weights'
+    /// gradient is exactly zero, so no optimizer moves them.
+    @Test(arguments: [MaskedConvolution2D.Mask.excludingCentre, .includingCentre])
+    func gradientsMatchFiniteDifferences(mask: MaskedConvolution2D.Mask) {
+        var generator = SeededGenerator(seed: 11)
+        let layer = MaskedConvolution2D(input: ImageShape(height: 4, width: 5, channels: 2), filters: 3, kernelSize: 3,
+                                        mask: mask, activation: .tanh, generator: &generator)
+        layer.convolution.bias.value.fillUniform(from: -0.3, to: 0.3, using: &generator)
+        let kernelRows = layer.kernel.value.rows, filters = layer.kernel.value.columns
+        for (name, analytic, numeric) in layerGradients(layer, inputSize: layer.inputShape.size,
+                                                        outputSize: layer.outputShape.size, seed: 12) {
+            guard name.hasSuffix("kernel") else {
+                #expect(relativeError(analytic, numeric) < 1e-2, "\(name)")
+                continue
+            }
+            let visible = (0..<(kernelRows * filters)).filter { layer.isVisible(kernelRow: $0 / filters) }
+            #expect(relativeError(visible.map { analytic[$0] }, visible.map { numeric[$0] }) < 1e-2, "\(name)")
+            #expect((0..<(kernelRows * filters)).allSatisfy { layer.isVisible(kernelRow: $0 / filters) || analytic[$0] == 0 })
+            #expect((0..<(kernelRows * filters)).allSatisfy { layer.isVisible(kernelRow: $0 / filters) || layer.kernel.value.base[$0] == 0 })
+        }
+        // Mask A hides the centre and everything after it: 4 of 9 positions are seen; B adds the centre.
+        let seen = (0..<kernelRows).count { layer.isVisible(kernelRow: $0) }
+        #expect(seen == (mask == .excludingCentre ? 4 : 5) * 2)
+    }
+
+    /// Stacked masked layers are causal: changing a pixel changes the outputs at that pixel
+    /// and after it in raster order, never before it; with mask A first, not at it either.
+    @Test func aStackSeesOnlyEarlierPixels() {
+        var generator = SeededGenerator(seed: 13)
+        let shape = ImageShape(height: 5, width: 5, channels: 2)
+        let stack = Sequential([
+            MaskedConvolution2D(input: shape, filters: 3, kernelSize: 5, mask: .excludingCentre, activation: .tanh,
+                                generator: &generator),
+            MaskedConvolution2D(input: ImageShape(height: 5, width: 5, channels: 3), filters: 3, kernelSize: 3,
+                                mask: .includingCentre, activation: .tanh, generator: &generator),
+            Residual(MaskedConvolution2D(input: ImageShape(height: 5, width: 5, channels: 3), filters: 3, kernelSize: 3,
+                                         mask: .includingCentre, activation: .tanh, generator: &generator), width: 75),
+        ])
+        let input = randomMatrix(1, shape.size, seed: 14)
+        let before = stack.forward(input).values
+        for pixel in [0, 7, 12, 24] {
+            let changed = input.copy()
+            for c in 0..<2 { changed[0, pixel * 2 + c] += 1 }
+            let after = stack.forward(changed).values
+            for position in 0..<25 {
+                let moved = (0..<3).contains { abs(after[position * 3 + $0] - before[position * 3 + $0]) > 1e-6 }
+                if position <= pixel { #expect(!moved, "pixel \(pixel) changed the output at \(position)") }
+            }
+            // The pixel right after it (when there is one) sees it.
+            if pixel + 1 < 25 { #expect((0..<3).contains { abs(after[(pixel + 1) * 3 + $0] - before[(pixel + 1) * 3 + $0]) > 1e-6 }) }
+        }
+    }
+
+    @Test func residualGradientsMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 15)
+        let shape = ImageShape(height: 3, width: 3, channels: 2)
+        let block = Residual(Sequential([
+            Convolution2D(input: shape, filters: 2, kernelSize: 3, stride: 1, activation: .tanh, generator: &generator),
+            Convolution2D(input: shape, filters: 2, kernelSize: 1, stride: 1, activation: .linear, generator: &generator),
+        ]), width: shape.size)
+        for (name, analytic, numeric) in layerGradients(block, inputSize: 18, outputSize: 18, seed: 16) {
+            #expect(relativeError(analytic, numeric) < 1e-2, "\(name)")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Runs
+import Testing
+import TestSupport
+import VAE
+import Visualization
+@testable import VAECommands
+
+@Suite(.serialized) struct VectorQuantizedCommandTests {
+    static let data = try! IDXFiles.makeDataset(train: 700, test: 50, side: 8)
+
+    func run(_ arguments: [String]) throws {
+        var command = try VAECommand.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    /// `--model vq-vae` trains the autoencoder and its prior; every command that reopens a
+    /// run works on it or says why it does not apply.
+    @Test func aVQVAERunWorksWithEveryCommandOrSaysWhyNot() throws {
+        let out = IDXFiles.temporaryFolder("cli-vq").appendingPathComponent("run")
+        let base = ["train", "--data", Self.data.path, "--validation", "200", "--model", "vq-vae", "--filters", "4,6",
+                    "--codebook-size", "8", "--code-dim", "3", "--prior-channels", "6", "--prior-blocks", "1", "--out", out.path]
+        try run(base + ["--epochs", "2", "--prior-epochs", "0"])
+        let folder = RunFolder(out)
+        #expect(try folder.readConfiguration().model.quantizer == VectorQuantizerSettings(codebookSize: 8, codeDimension: 3))
+        let picture = out.appendingPathComponent("check.png")
+        #expect { try run(["sample", "--run", out.path, "--out", picture.path]) } throws: {
+            VAECommand.message(for: $0).contains("no trained code prior yet")
+        }
+        #expect { try run(["interpolate", "--run", out.path]) } throws: { VAECommand.message(for: $0).contains("--between") }
+        #expect { try run(["traverse", "--run", out.path]) } throws: { VAECommand.message(for: $0).contains("discrete symbols") }
+        try run(["reconstruct", "--run", out.path, "--count", "4", "--out", picture.path])
+        try run(["interpolate", "--run", out.path, "--between", "3", "7", "--steps", "5", "--out", picture.path])
+        #expect(try #require(PNG.decode(Data(contentsOf: picture))).width == 7 * 24 + 8 * 2)
+
+        try run(["train", "--resume", out.path, "--prior-epochs", "1"])
+        try run(["sample", "--run", out.path, "--count", "6", "--columns", "3", "--out", picture.path])
+        #expect(try #require(PNG.decode(Data(contentsOf: picture))).height == 2 * 24 + 3 * 2)
+        #expect { try run(["sample", "--run", out.path, "--prior", "gmm"]) } throws: {
+            VAECommand.message(for: $0).contains("own code prior")
+        }
+        #expect { try run(base + ["--overwrite", "--codebook-size", "1"]) } throws: {
+            VAECommand.message(for: $0).contains("--codebook-size must be from 2 to 4096")
+        }
+        #expect { try run(["train", "--data", Self.data.path, "--prior-epochs", "3"]) } throws: {
+            VAECommand.message(for: $0).contains("--model vq-vae")
+        }
+    }
+}
