@@ -22,11 +22,18 @@ public final class Convolution2D: Layer {
         input: ImageShape, filters: Int, kernelSize: Int = 3, stride: Int = 2,
         activation: Activation = .relu, name: String = "conv", generator: inout G
     ) {
-        let geometry = ConvolutionGeometry(input: input, kernelSize: kernelSize, stride: stride)
+        self.init(geometry: ConvolutionGeometry(input: input, kernelSize: kernelSize, stride: stride), filters: filters,
+                  activation: activation, name: name, generator: &generator)
+    }
+
+    /// A convolution of any geometry (a masked one's too), initialised with the fans of its
+    /// whole square kernel as Keras's are.
+    convenience init<G: RandomNumberGenerator>(geometry: ConvolutionGeometry, filters: Int, activation: Activation,
+                                               name: String, generator: inout G) {
         let weights = Matrix(rows: geometry.patchSize, columns: filters)
         // Keras's fans for a convolution: receptive field × channels in, and out.
-        let field = kernelSize * kernelSize
-        weights.fillGlorotUniform(fanIn: field * input.channels, fanOut: field * filters, using: &generator)
+        let field = geometry.kernelSize * geometry.kernelSize
+        weights.fillGlorotUniform(fanIn: field * geometry.input.channels, fanOut: field * filters, using: &generator)
         self.init(geometry: geometry, activation: activation, kernel: Parameter(name: name + ".kernel", value: weights),
                   bias: Parameter(name: name + ".bias", value: Matrix(rows: 1, columns: filters)))
     }

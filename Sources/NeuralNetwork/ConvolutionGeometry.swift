@@ -29,6 +29,9 @@ struct ConvolutionGeometry {
     let outputWidth: Int
     let padTop: Int
     let padLeft: Int
+    /// How many positions of each kernel row, from its left, the kernel has: all of them,
+    /// but for a masked convolution, whose kernel stops at its centre pixel (`masked`).
+    private(set) var rowWidths: [Int]
 
     init(input: ImageShape, kernelSize: Int, stride: Int) {
         precondition(kernelSize > 0 && stride > 0, "kernel size and stride must be positive")
@@ -39,42 +42,59 @@ struct ConvolutionGeometry {
         outputWidth = (input.width + stride - 1) / stride
         padTop = max((outputHeight - 1) * stride + kernelSize - input.height, 0) / 2
         padLeft = max((outputWidth - 1) * stride + kernelSize - input.width, 0) / 2
+        rowWidths = Array(repeating: kernelSize, count: kernelSize)
+    }
+
+    /// A stride-1 geometry whose kernel holds only the positions before its centre in raster
+    /// order (the rows above it, and the centre row's left half), and the centre itself when
+    /// `includingCentre`: a PixelCNN's masked kernel without its zeros.
+    init(masked input: ImageShape, kernelSize: Int, includingCentre: Bool) {
+        self.init(input: input, kernelSize: kernelSize, stride: 1, rowWidths: (0..<kernelSize).map { row in
+            let centre = kernelSize / 2
+            return row < centre ? kernelSize : row == centre ? centre + (includingCentre ? 1 : 0) : 0
+        })
+    }
+
+    private init(input: ImageShape, kernelSize: Int, stride: Int, rowWidths: [Int]) {
+        self.init(input: input, kernelSize: kernelSize, stride: stride)
+        self.rowWidths = rowWidths
     }
 
     /// Output pixels per image.
     var outputPixels: Int { outputHeight * outputWidth }
-    /// Values in one receptive field: kernel height × kernel width × input channels.
-    var patchSize: Int { kernelSize * kernelSize * input.channels }
+    /// Values in one receptive field: kernel height × kernel width × input channels (fewer
+    /// for a masked kernel).
+    var patchSize: Int { rowWidths.reduce(0, +) * input.channels }
 
     /// `patches[(image · outputPixels + pixel), :]` = the receptive field of that output
     /// pixel, zero where it hangs over the padding.
     func gatherPatches(_ images: UnsafePointer<Float>, count: Int, into patches: UnsafeMutablePointer<Float>) {
-        forEachKernelRow(images: count) { patch, pixel, first, end in
+        forEachKernelRow(images: count) { patch, pixel, first, end, width in
             let channels = input.channels
             if first > 0 { (patches + patch).update(repeating: 0, count: first * channels) }
             if end > first {
                 (patches + patch + first * channels).update(from: images + pixel + first * channels, count: (end - first) * channels)
             }
-            if end < kernelSize { (patches + patch + end * channels).update(repeating: 0, count: (kernelSize - end) * channels) }
+            if end < width { (patches + patch + end * channels).update(repeating: 0, count: (width - end) * channels) }
         }
     }
 
     /// `images += scatter(patches)`: every patch value added back to the pixel it came from.
     func scatterPatches(_ patches: UnsafePointer<Float>, count: Int, into images: UnsafeMutablePointer<Float>) {
-        forEachKernelRow(images: count) { patch, pixel, first, end in
+        forEachKernelRow(images: count) { patch, pixel, first, end, _ in
             let channels = input.channels
             let source = patches + patch + first * channels, target = images + pixel + first * channels
             for i in 0..<((end - first) * channels) { target[i] += source[i] }
         }
     }
 
-    /// Visits every row of the kernel (its `kernelSize` positions side by side, which read
+    /// Visits every row of the kernel (its `width` positions side by side, which read
     /// neighbouring input pixels) of every output pixel of `images` images, in the order of
     /// the patches buffer: `patch` is where the row starts in that buffer, `pixel` where its
     /// first position would start in the images, and positions `first..<end` lie inside the
     /// image (none when the row is over the top or bottom padding).
     @inline(__always)
-    private func forEachKernelRow(images: Int, _ body: (_ patch: Int, _ pixel: Int, _ first: Int, _ end: Int) -> Void) {
+    private func forEachKernelRow(images: Int, _ body: (_ patch: Int, _ pixel: Int, _ first: Int, _ end: Int, _ width: Int) -> Void) {
         let channels = input.channels
         var patch = 0
         for image in 0..<images {
@@ -82,13 +102,15 @@ struct ConvolutionGeometry {
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let x0 = ox * stride - padLeft
-                    let first = max(0, -x0), end = min(kernelSize, input.width - x0)
                     for ky in 0..<kernelSize {
+                        let width = rowWidths[ky]
+                        guard width > 0 else { continue }
+                        let first = min(max(0, -x0), width), end = min(width, input.width - x0)
                         let iy = oy * stride + ky - padTop
                         let rowInside = iy >= 0 && iy < input.height
                         body(patch, imageStart + (iy * input.width + x0) * channels,
-                             rowInside ? first : kernelSize, rowInside ? max(first, end) : kernelSize)
-                        patch += kernelSize * channels
+                             rowInside ? first : width, rowInside ? max(first, end) : width, width)
+                        patch += width * channels
                     }
                 }
             }

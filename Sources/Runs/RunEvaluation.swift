@@ -16,8 +16,9 @@ public struct EvaluationOptions: Sendable {
     public var subset: Int?
     /// Images to generate and measure against the test images; 0 skips them.
     public var samples = 10_000
-    /// The distribution the generated images' codings are drawn from.
-    public var prior = Prior.gaussian
+    /// The distribution the generated images' codings are drawn from (nil: the family's own,
+    /// `ModelFamily.defaultPrior`).
+    public var prior: Prior?
     /// The mixture prior's size and covariance.
     public var components = 10
     public var covariance = GaussianMixture.Covariance.full
@@ -57,25 +58,41 @@ public enum RunEvaluation {
                                                            training: options.samples > 0, observer: observer)
         var report: EvaluationReport
         switch trained {
-        case .vae(let model):
-            report = try evaluate(model, configuration, folder: folder, weights: weights, training: training, test: test,
-                                  options: options, observer: observer)
+        case .vae(let model), .twoStage(let model, _):
+            report = measureLikelihood(model, configuration, test: test, options: options)
         case .vqVAE(let model, let prior):
-            report = evaluate(model, prior: prior, configuration, training: training, test: test, options: options,
-                              observer: observer)
+            report = measureLikelihood(model, prior: prior, configuration, test: test, options: options)
+        }
+        report.fixedVarianceConstant = configuration.model.likelihood.fixedVarianceConstant(pixels: configuration.model.imageSize)
+        if configuration.model.family != .vae { report.family = configuration.model.family.rawValue }
+        if let training {
+            let prior = options.prior ?? configuration.model.family.defaultPrior
+            if trained.continuousModel == nil || prior == .codePrior {
+                observer?.note("Drawing \(options.samples) samples from the code prior…")
+            }
+            do {
+                let samples = try RunSampling.samples(trained, of: folder, configuration: configuration, weights: weights,
+                                                      prior: prior, count: options.samples, seed: options.seed,
+                                                      components: options.components, covariance: options.covariance,
+                                                      dataFolder: options.dataFolder, observer: observer)
+                report.prior = prior.rawValue
+                measureSamples(samples, configuration, training: training, test: test, options: options, into: &report)
+            } catch SamplingError.noPriorYet(let family) {
+                report.samplesNote = "\(SamplingError.noPriorYet(family)), so no samples were measured"
+            }
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
 
-    private static func evaluate(_ model: VariationalAutoencoder, _ configuration: RunConfiguration, folder: RunFolder,
-                                 weights: URL, training: ImageDataset?, test: ImageDataset, options: EvaluationOptions,
-                                 observer: RunObserver?) throws -> EvaluationReport {
+    /// A VAE's likelihood, latent use and reconstruction on the test images.
+    private static func measureLikelihood(_ model: VariationalAutoencoder, _ configuration: RunConfiguration,
+                                          test: ImageDataset, options: EvaluationOptions) -> EvaluationReport {
         var generator = SeededGenerator(seed: options.seed)
         let batchSize = configuration.training.batchSize
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
         let squaredError = model.reconstructionError(on: test, batchSize: batchSize)
-        var report = EvaluationReport(
+        return EvaluationReport(
             images: test.count, loss: loss.total, reconstruction: loss.reconstruction,
             latent: loss.latent, klDivergence: loss.divergence,
             reconstructionNats: model.reconstructionLoss.nats(loss.reconstruction),
@@ -83,27 +100,12 @@ public enum RunEvaluation {
             squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
             importanceWeighted: importanceWeighted(model, test, options),
             latentUsage: model.latentUsage(on: test, batchSize: batchSize))
-        report.fixedVarianceConstant = model.reconstructionLoss.fixedVarianceConstant
-        if let training {
-            let mixture = options.prior == .gmm
-                ? try MixturePrior.fitted(to: model, of: folder, weights: weights, configuration, components: options.components,
-                                          covariance: options.covariance, dataFolder: options.dataFolder, observer: observer)
-                : nil
-            var generator = SeededGenerator(seed: options.seed)
-            let codings = Codings.random(count: options.samples, size: configuration.model.codingSize, prior: options.prior,
-                                         mixture: mixture, generator: &generator)
-            report.prior = options.prior.rawValue
-            measureSamples(model.decoded(codings), configuration, training: training, test: test, options: options,
-                           into: &report)
-        }
-        return report
     }
 
-    /// A VQ-VAE's measures: its bound takes the code prior's −log p(codes) as the KL term
-    /// (the uniform prior's constant until a prior is trained); its samples come from the prior.
-    private static func evaluate(_ model: VectorQuantizedAutoencoder, prior: CodePrior?, _ configuration: RunConfiguration,
-                                 training: ImageDataset?, test: ImageDataset, options: EvaluationOptions,
-                                 observer: RunObserver?) -> EvaluationReport {
+    /// A VQ-VAE's: its bound takes the code prior's −log p(codes) as the KL term (the
+    /// uniform prior's constant until a prior is trained).
+    private static func measureLikelihood(_ model: VectorQuantizedAutoencoder, prior: CodePrior?, _ configuration: RunConfiguration,
+                                          test: ImageDataset, options: EvaluationOptions) -> EvaluationReport {
         var generator = SeededGenerator(seed: options.seed)
         let batchSize = configuration.training.batchSize
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
@@ -118,19 +120,6 @@ public enum RunEvaluation {
             squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
             importanceWeighted: nil, latentUsage: nil)
         report.codebookUsage = model.codebookUsage(on: test, batchSize: batchSize)
-        report.fixedVarianceConstant = model.reconstructionLoss.fixedVarianceConstant
-        report.family = configuration.model.family.rawValue
-        guard let training else { return report }
-        guard let prior else {
-            report.samplesNote = "the VQ-VAE has no trained code prior yet, so no samples were measured"
-            return report
-        }
-        observer?.note("Drawing \(options.samples) samples from the code prior…")
-        var sampling = SeededGenerator(seed: options.seed)
-        let codes = prior.sample(count: options.samples, codebook: model.quantizer.codebook.value, generator: &sampling)
-        report.prior = "pixelcnn"
-        measureSamples(model.decoded(codes: codes, images: options.samples), configuration, training: training, test: test,
-                       options: options, into: &report)
         return report
     }
 

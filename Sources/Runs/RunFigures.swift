@@ -13,16 +13,21 @@ public enum RunFigures {
 
     /// Images decoded from random codings, as the book's Figure 17-12.
     public static func writeSamples(_ model: VariationalAutoencoder, count: Int, columns: Int, seed: UInt64,
-                             prior: Prior, mixture: GaussianMixture? = nil, to url: URL) throws {
+                                    prior: Prior, mixture: GaussianMixture? = nil, secondStage: VariationalAutoencoder? = nil,
+                                    to url: URL) throws {
         var generator = SeededGenerator(seed: seed)
         let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior,
-                                     mixture: mixture, generator: &generator)
-        // Three times enlarged for a few samples; less for many, so that thousands of
-        // samples make a picture a viewer can open rather than one of 70 million pixels.
-        let rows = (count + columns - 1) / columns
-        let side = max(columns * model.configuration.imageWidth, rows * model.configuration.imageHeight)
+                                     mixture: mixture, secondStage: secondStage, generator: &generator)
+        try writeGrid(model.decoded(codings), configuration: model.configuration, columns: columns, to: url)
+    }
+
+    /// Generated images in a grid: three times enlarged for a few; less for many, so that
+    /// thousands make a picture a viewer can open rather than one of 70 million pixels.
+    public static func writeGrid(_ images: Matrix, configuration: ModelConfiguration, columns: Int, to url: URL) throws {
+        let rows = (images.rows + columns - 1) / columns
+        let side = max(columns * configuration.imageWidth, rows * configuration.imageHeight)
         let scale = max(1, min(3, 2400 / max(side, 1)))
-        try grid(for: model.configuration, columns: columns, scale: scale).write(model.decoded(codings), to: url)
+        try grid(for: configuration, columns: columns, scale: scale).write(images, to: url)
     }
 
     /// Images along one latent axis, as the book's Figure 17-13.
@@ -47,10 +52,7 @@ public enum RunFigures {
                                     seed: UInt64, to url: URL) throws {
         var generator = SeededGenerator(seed: seed)
         let codes = prior.sample(count: count, codebook: model.quantizer.codebook.value, generator: &generator)
-        let rows = (count + columns - 1) / columns
-        let side = max(columns * model.configuration.imageWidth, rows * model.configuration.imageHeight)
-        let scale = max(1, min(3, 2400 / max(side, 1)))
-        try grid(for: model.configuration, columns: columns, scale: scale).write(model.decoded(codes: codes, images: count), to: url)
+        try writeGrid(model.decoded(codes: codes, images: count), configuration: model.configuration, columns: columns, to: url)
     }
 
     /// Training and validation loss per epoch.

@@ -101,10 +101,10 @@ public struct RunFolder: Sendable {
     /// family throws: its codes are not a VAE's continuous codings.
     public func loadModel(weights: URL? = nil) throws -> (VariationalAutoencoder, RunConfiguration) {
         let (model, configuration) = try loadTrainedModel(weights: weights)
-        guard case .vae(let vae) = model else {
-            throw FileError(path: url.path, problem: "holds a \(configuration.model.family.rawValue), whose codes are a grid of discrete symbols: there are no continuous codings to draw from a distribution or to walk along")
+        switch model {
+        case .vae(let vae), .twoStage(let vae, _): return (vae, configuration)
+        case .vqVAE: throw FileError(path: url.path, problem: "holds a \(configuration.model.family.rawValue), whose codes are a grid of discrete symbols: there are no continuous codings to draw from a distribution or to walk along")
         }
-        return (vae, configuration)
     }
 
     /// The trained model of the run's family, with its code prior once trained.
@@ -112,10 +112,18 @@ public struct RunFolder: Sendable {
         let configuration = try readConfiguration()
         var generator = SeededGenerator(seed: 0)
         switch configuration.model.family {
-        case .vae:
+        case .vae, .rae:
             let model = try VariationalAutoencoder(configuration.model, generator: &generator)
             try model.loadWeights(from: weights ?? weightsURL)
             return (.vae(model), configuration)
+        case .twoStage:
+            let model = try VariationalAutoencoder(configuration.model, generator: &generator)
+            try model.loadWeights(from: weights ?? weightsURL)
+            guard let secondConfiguration = configuration.model.secondStageConfiguration,
+                  FileManager.default.fileExists(atPath: priorWeightsURL.path) else { return (.twoStage(model, second: nil), configuration) }
+            let second = try VariationalAutoencoder(secondConfiguration, generator: &generator)
+            try second.loadWeights(from: priorWeightsURL)
+            return (.twoStage(model, second: second), configuration)
         case .vqVAE:
             let model = try VectorQuantizedAutoencoder(configuration.model, generator: &generator)
             try model.loadWeights(from: weights ?? weightsURL)
@@ -123,7 +131,6 @@ public struct RunFolder: Sendable {
                   FileManager.default.fileExists(atPath: priorWeightsURL.path) else { return (.vqVAE(model, prior: nil), configuration) }
             let prior = CodePrior(settings, grid: model.grid, codebookSize: model.quantizer.codebookSize, generator: &generator)
             try CodePriorTraining(autoencoder: model, prior: prior).loadWeights(from: priorWeightsURL)
-            prior.enforceMasks()
             return (.vqVAE(model, prior: prior), configuration)
         }
     }
@@ -132,13 +139,24 @@ public struct RunFolder: Sendable {
 /// A run's trained model, of its family.
 public enum TrainedModel {
     case vae(VariationalAutoencoder)
+    /// A two-stage model's first VAE and its second one (nil until one is trained).
+    case twoStage(VariationalAutoencoder, second: VariationalAutoencoder?)
     /// A VQ-VAE and its code prior (nil until one is trained).
     case vqVAE(VectorQuantizedAutoencoder, prior: CodePrior?)
+
+    /// The VAE whose continuous codings the model samples and walks (a two-stage model's
+    /// first); nil for a VQ-VAE.
+    public var continuousModel: VariationalAutoencoder? {
+        switch self {
+        case .vae(let model), .twoStage(let model, _): model
+        case .vqVAE: nil
+        }
+    }
 
     /// Images through the model's codes, in a new matrix.
     public func reconstructed(_ images: Matrix) -> Matrix {
         switch self {
-        case .vae(let model): model.reconstructed(images)
+        case .vae(let model), .twoStage(let model, _): model.reconstructed(images)
         case .vqVAE(let model, _): model.reconstructed(images)
         }
     }

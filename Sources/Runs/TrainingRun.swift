@@ -27,8 +27,8 @@ public final class TrainingRun {
     public let model: any TrainableModel
     public let trainer: any EpochTraining
     public let data: RunData
-    /// The VQ-VAE's code prior, trained after the autoencoder (see `CodePriorStage`).
-    public private(set) var priorStage: CodePriorStage?
+    /// The prior trained after the first model, for the families that have one (`PriorStage`).
+    public private(set) var priorStage: PriorStage?
     private let lock: RunLock
     /// The lowest validation loss so far: the epoch whose weights `best.safetensors` holds.
     private var bestLoss: Float
@@ -40,7 +40,7 @@ public final class TrainingRun {
         self.lock = lock
         var generator = SeededGenerator(seed: configuration.seed)
         switch configuration.model.family {
-        case .vae:
+        case .vae, .rae, .twoStage:
             let model = try VariationalAutoencoder(configuration.model, generator: &generator)
             (self.model, trainer) = (model, try Trainer(model: model, training: data.training, validation: data.validation,
                                                         options: configuration.training, generator: generator))
@@ -128,7 +128,7 @@ public final class TrainingRun {
         let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
         try Checkpoint.restore(run.trainer, from: folder.checkpointURL)
         run.bestLoss = run.trainer.history.compactMap { $0.validation?.total }.min() ?? .infinity
-        if redoPrior { try CodePriorStage.discard(in: folder) }
+        if redoPrior { try PriorStage.discard(in: folder) }
         try folder.write(configuration)
         return run
     }
@@ -146,7 +146,7 @@ public final class TrainingRun {
         let total = configuration.training.epochs
         do {
             // A prior trained for weights that change now belongs to them no more.
-            if epochsDone < total { try CodePriorStage.discard(in: folder) }
+            if epochsDone < total { try PriorStage.discard(in: folder) }
             while epochsDone < total {
                 let record: EpochRecord
                 do {
@@ -171,8 +171,8 @@ public final class TrainingRun {
             observer?.note(String(format: "The validation images use %d of the %d codebook vectors (perplexity %.1f).",
                                   usage.codesUsed, usage.codebookSize, usage.perplexity))
         }
-        if let autoencoder = model as? VectorQuantizedAutoencoder, let epochs = configuration.training.priorEpochs, epochs > 0 {
-            let stage = try CodePriorStage.resumeOrStart(for: autoencoder, configuration: configuration, data: data, in: folder)
+        if configuration.model.family.needsPrior, let epochs = configuration.training.priorEpochs, epochs > 0 {
+            let stage = try PriorStage.resumeOrStart(for: model, configuration: configuration, data: data, in: folder)
             priorStage = stage
             try stage.train(epochs: epochs, observer: observer, shouldStop: shouldStop)
         }

@@ -62,19 +62,6 @@ public final class CodePrior {
     /// codebook vectors chosen so far: position i's depend only on positions before i.
     public func callAsFunction(_ embedded: Matrix) -> Matrix { network(embedded) }
 
-    /// Zeroes the masked weights, after weights are read from a file.
-    public func enforceMasks() {
-        for case let layer as MaskedConvolution2D in allLayers(network) { layer.enforceMask() }
-    }
-
-    private func allLayers(_ layer: any Layer) -> [any Layer] {
-        switch layer {
-        case let sequence as Sequential: sequence.layers.flatMap(allLayers)
-        case let block as Residual: allLayers(block.body)
-        default: [layer]
-        }
-    }
-
     /// −log p(codes) in nats per image (summed over positions, averaged over images), and
     /// (when `gradient` is given) the gradient of that mean with respect to the logits.
     public func negativeLogLikelihood(logits: Matrix, codes: [Int32], gradient: Matrix?) -> Float {

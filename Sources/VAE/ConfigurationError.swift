@@ -10,7 +10,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
         case data, components, covariance, prior
         case samples, importanceSamples, subset
         case weights, run
-        case model, codebookSize, codeDimension, commitment, priorChannels, priorBlocks, priorEpochs
+        case model, codebookSize, codeDimension, commitment, priorChannels, priorBlocks, priorEpochs, secondStageHidden
 
         /// The words for it in a sentence.
         public var phrase: String {
@@ -37,7 +37,8 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
             case .commitment: "the commitment weight"
             case .priorChannels: "the code prior's channels"
             case .priorBlocks: "the code prior's blocks"
-            case .priorEpochs: "the code prior's epochs"
+            case .priorEpochs: "the prior's epochs"
+            case .secondStageHidden: "the second stage's hidden layer sizes"
             default: "the " + rawValue
             }
         }

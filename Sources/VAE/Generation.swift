@@ -12,15 +12,32 @@ public enum Prior: String, Codable, CaseIterable, Sendable {
     case truncated
     /// A Gaussian mixture fitted to the training images' mean codings (`GaussianMixture`).
     case gmm
+    /// A two-stage model's second VAE: N(0, I) through its decoder.
+    case secondStage = "second-stage"
+    /// A VQ-VAE's PixelCNN over its codes.
+    case codePrior = "pixelcnn"
+
+    /// Whether codings are drawn by a model trained or fitted for the run, not by formula.
+    public var isLearned: Bool { self == .gmm || self == .secondStage || self == .codePrior }
 }
 
 /// Codings to decode: random draws, a line along one axis, a path between two codings.
 public enum Codings {
-    /// `count` codings from `prior`; `.gmm` draws from `mixture`, which it then requires.
+    /// `count` codings from `prior`; `.gmm` draws from `mixture` and `.secondStage`
+    /// through `secondStage`, which they then require. A code prior draws codes, not codings.
     public static func random(count: Int, size: Int, prior: Prior = .gaussian, mixture: GaussianMixture? = nil,
-                              generator: inout SeededGenerator) -> Matrix {
+                              secondStage: VariationalAutoencoder? = nil, generator: inout SeededGenerator) -> Matrix {
         let codings = Matrix(rows: count, columns: size)
         switch prior {
+        case .secondStage:
+            guard let secondStage, secondStage.configuration.imageSize == size else {
+                preconditionFailure("the second-stage prior needs a second VAE over \(size)-dimensional codings")
+            }
+            let inner = Matrix(rows: count, columns: secondStage.configuration.codingSize)
+            inner.fillNormal(using: &generator)
+            return secondStage.decoded(inner)
+        case .codePrior:
+            preconditionFailure("a code prior draws a VQ-VAE's codes, not codings")
         case .gmm:
             guard let mixture, mixture.dimension == size else {
                 preconditionFailure("the gmm prior needs a mixture fitted to \(size)-dimensional codings")

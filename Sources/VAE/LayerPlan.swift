@@ -58,7 +58,7 @@ struct LayerPlan {
     /// and transposed convolutions mirroring the encoder's,] ending with one output per
     /// pixel with the likelihood's activation.
     init(_ configuration: ModelConfiguration) throws(ConfigurationError) {
-        precondition(configuration.family == .vae, "the layer plan of a VAE")
+        precondition(configuration.family != .vqVAE, "the layer plan of a VAE")
         let activation = configuration.activation
         var shape = configuration.imageShape
         if configuration.architecture == .conv {
@@ -164,7 +164,7 @@ extension ModelConfiguration {
     /// model's (nil for a configuration that describes no model).
     public var multiplyAddsPerImage: Int? {
         switch family {
-        case .vae:
+        case .vae, .rae, .twoStage:
             guard let plan = try? LayerPlan(self) else { return nil }
             return (plan.encoder + [plan.mean, plan.logVariance] + plan.decoder).reduce(0) { $0 + $1.multiplyAdds }
         case .vqVAE:

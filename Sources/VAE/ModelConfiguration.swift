@@ -27,12 +27,15 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     public var quantizer: VectorQuantizerSettings?
     /// The VQ-VAE's PixelCNN prior (`vq-vae` only).
     public var codePrior: CodePriorSettings?
+    /// The second VAE of a two-stage model (`two-stage` only).
+    public var secondStage: SecondStageSettings?
 
     public init(imageHeight: Int = 28, imageWidth: Int = 28, channels: Int = 1, codingSize: Int = 10,
                 hidden: [Int] = [150, 100], activation: ActivationChoice = .relu,
                 likelihood: Likelihood = .mse, beta: Float = 1,
                 architecture: Architecture = .dense, filters: [Int] = [], noise: Noise = .gaussian,
-                family: ModelFamily = .vae, quantizer: VectorQuantizerSettings? = nil, codePrior: CodePriorSettings? = nil) {
+                family: ModelFamily = .vae, quantizer: VectorQuantizerSettings? = nil, codePrior: CodePriorSettings? = nil,
+                secondStage: SecondStageSettings? = nil) {
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth
         self.channels = channels
@@ -47,6 +50,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         self.family = family
         self.quantizer = quantizer
         self.codePrior = codePrior
+        self.secondStage = secondStage
     }
 
     /// A VQ-VAE for Fashion-MNIST: stride-2 convolutions of 32 and 64 filters down to a 7×7
@@ -58,7 +62,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case imageHeight, imageWidth, channels, codingSize, hidden, activation, likelihood, beta, architecture, filters, noise
-        case family, quantizer, codePrior
+        case family, quantizer, codePrior, secondStage
     }
 
     /// Reads a configuration; keys added after the first version may be missing.
@@ -78,6 +82,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         family = try container.decodeIfPresent(ModelFamily.self, forKey: .family) ?? .vae
         quantizer = try container.decodeIfPresent(VectorQuantizerSettings.self, forKey: .quantizer)
         codePrior = try container.decodeIfPresent(CodePriorSettings.self, forKey: .codePrior)
+        secondStage = try container.decodeIfPresent(SecondStageSettings.self, forKey: .secondStage)
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -97,6 +102,15 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         if family != .vae { try container.encode(family, forKey: .family) }
         try container.encodeIfPresent(quantizer, forKey: .quantizer)
         try container.encodeIfPresent(codePrior, forKey: .codePrior)
+        try container.encodeIfPresent(secondStage, forKey: .secondStage)
+    }
+
+    /// The second VAE of a two-stage model over this model's codings: each coding an
+    /// "image" of one row, a Gaussian likelihood with learned variance, a coding as wide.
+    public var secondStageConfiguration: ModelConfiguration? {
+        guard family == .twoStage, let secondStage else { return nil }
+        return ModelConfiguration(imageHeight: 1, imageWidth: codingSize, channels: 1, codingSize: codingSize,
+                                  hidden: secondStage.hidden, activation: activation, likelihood: .gaussian)
     }
 
     public var imageShape: ImageShape { ImageShape(height: imageHeight, width: imageWidth, channels: channels) }
@@ -143,10 +157,21 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
 
     /// The settings only one family has, present for it and absent for the others.
     private func validateFamily() throws(ConfigurationError) {
+        if family != .vqVAE, quantizer != nil || codePrior != nil {
+            throw ConfigurationError(.model, family.rawValue, "has no codebook or code prior; those belong to vq-vae")
+        }
+        if family != .twoStage, secondStage != nil {
+            throw ConfigurationError(.model, family.rawValue, "has no second stage; that belongs to two-stage")
+        }
         switch family {
         case .vae:
-            if quantizer != nil || codePrior != nil {
-                throw ConfigurationError(.model, family.rawValue, "has no codebook or code prior; those belong to vq-vae")
+            break
+        case .rae:
+            if beta != 0 { throw ConfigurationError(.beta, beta, "must be 0 for rae, the β = 0 model with a fitted density") }
+        case .twoStage:
+            guard let secondStage else { throw ConfigurationError(.model, family.rawValue, "needs a second stage") }
+            if let bad = secondStage.hidden.first(where: { !(1...65_536).contains($0) }) {
+                throw ConfigurationError(.secondStageHidden, bad, "must be from 1 to 65536")
             }
         case .vqVAE:
             guard architecture == .conv, let quantizer, let codePrior else {
@@ -173,7 +198,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     /// Weights and biases of the encoder and decoder, or nil if the count overflows.
     public var parameterCount: Int? {
         switch family {
-        case .vae:
+        case .vae, .rae, .twoStage:
             guard let plan = try? LayerPlan(self) else { return nil }
             return plan.parameterCount
         case .vqVAE:

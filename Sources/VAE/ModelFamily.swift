@@ -2,12 +2,37 @@
 public enum ModelFamily: String, Codable, CaseIterable, Sendable {
     /// The book's variational autoencoder: a Gaussian coding, sampled from a prior over it.
     case vae
+    /// A regularised autoencoder with a density fitted afterwards (Ghosh et al., 2020): the
+    /// book's model with β = 0, sampled through a Gaussian mixture fitted to the training
+    /// images' mean codings.
+    case rae
+    /// The two-stage VAE (Dai and Wipf, 2019): a VAE with a learned decoder variance, and a
+    /// second, small VAE trained on its codings; samples go through both decoders.
+    case twoStage = "two-stage"
     /// A VQ-VAE: a grid of discrete codes from a learned codebook, sampled by an
     /// autoregressive PixelCNN prior trained on the codes after the autoencoder.
     case vqVAE = "vq-vae"
 
     /// Whether sampling needs a second model trained after the autoencoder.
-    public var needsPrior: Bool { self == .vqVAE }
+    public var needsPrior: Bool { self == .vqVAE || self == .twoStage }
+
+    /// Where a family's samples' codings come from unless another prior is asked for.
+    public var defaultPrior: Prior {
+        switch self {
+        case .vae: .gaussian
+        case .rae: .gmm
+        case .twoStage: .secondStage
+        case .vqVAE: .codePrior
+        }
+    }
+}
+
+/// The second VAE of a two-stage model: its hidden layers (its coding is as wide as the
+/// first stage's, as in the paper).
+public struct SecondStageSettings: Codable, Equatable, Sendable {
+    public var hidden: [Int]
+
+    public init(hidden: [Int] = [512, 512]) { self.hidden = hidden }
 }
 
 /// The bottleneck of a VQ-VAE: how many codebook vectors, of what size, and the weight of

@@ -16,6 +16,13 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
     /// negative log-likelihood summed over pixels, in nats. The output is the mean.
     case gaussian
 
+    /// The constant of the book's fixed-variance likelihood in nats per image of `pixels`
+    /// values, pixels × ½ ln π (≈ 449 for 784): part of every −log p(x) it reports, whatever
+    /// the model; nil for the likelihoods without a fixed constant.
+    public func fixedVarianceConstant(pixels: Int) -> Float? {
+        self == .mse ? Float(pixels) * 0.5 * logf(Float.pi) : nil
+    }
+
     /// Turns the decoder's output into images in place: the Bernoulli decoder outputs
     /// logits (so its loss is computed stably from them), the others the pixel means.
     public func images(fromOutput output: Matrix) {
@@ -72,13 +79,6 @@ public final class ReconstructionLoss {
         case .mse: Float(imageSize) * (loss + 0.5 * logf(Float.pi))
         case .bernoulli, .gaussian: loss
         }
-    }
-
-    /// The constant of the book's fixed-variance likelihood in nats per image, pixels × ½ ln π
-    /// (≈ 449 for 784 pixels): part of every −log p(x) it reports, whatever the model; nil
-    /// for the likelihoods without a fixed constant.
-    public var fixedVarianceConstant: Float? {
-        likelihood == .mse ? Float(imageSize) * 0.5 * logf(Float.pi) : nil
     }
 
     /// −log p(x | z) of one image in nats, from the decoder's output for z: the likelihood

@@ -16,7 +16,7 @@ struct Evaluate: ParsableCommand {
     var importanceSamples = 1000
     @Option(help: "Estimate −log p(x) on this many test images, drawn at random (default: all).") var subset: Int?
     @Option(help: "Images to generate and measure against the test images; 0 to skip.") var samples = 10_000
-    @Option(help: "The distribution of their codings (as `vae sample --prior`).") var prior = Prior.gaussian
+    @Option(help: "The distribution of their codings (as `vae sample --prior`; default: the run's family's).") var prior: Prior?
     @Option(help: "Components of the gmm prior.") var components = 10
     @Option(help: "Covariance of the gmm prior's components: full or diagonal.") var covariance = GaussianMixture.Covariance.full
     @Option(help: "The classifier's weights (default: the one `vae classifier` keeps for the dataset).") var classifier: String?

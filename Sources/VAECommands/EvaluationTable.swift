@@ -13,7 +13,7 @@ extension EvaluationReport {
         line("loss (training units)", number(loss))
         line("  reconstruction", number(reconstruction))
         line("  latent", number(latent))
-        line(family == nil ? "KL divergence (nats/image)" : "KL to the code prior, −log p(codes) (nats/image)", number(klDivergence))
+        line(codebookUsage == nil ? "KL divergence (nats/image)" : "KL to the code prior (nats/image)", number(klDivergence))
         line("reconstruction, −log p(x|z) (nats/image)", number(reconstructionNats))
         line("−ELBO, a bound: −log p(x) ≤ it (nats/image)", number(negativeELBO))
         if let estimate = importanceWeighted {
@@ -24,7 +24,7 @@ extension EvaluationReport {
             line("  of which the fixed variance's constant", String(format: "%.1f", constant)
                 + " (pixels × ½ ln π: the same for every model with this likelihood)")
         }
-        let through = family == nil ? "mean coding" : "codes"
+        let through = codebookUsage == nil ? "mean coding" : "codes"
         line("squared error from \(through) (per image)", number(squaredErrorPerImage))
         line("squared error from \(through) (per pixel)", number(squaredErrorPerPixel))
         if let latentUsage {

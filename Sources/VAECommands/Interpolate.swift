@@ -29,7 +29,7 @@ struct Interpolate: ParsableCommand {
         let (trained, configuration) = try CommandErrors.translating { try folder.loadTrainedModel(weights: runOption.weightsURL) }
         let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("interpolation.png")
         if between.isEmpty {
-            guard case .vae(let model) = trained else {
+            guard let model = trained.continuousModel else {
                 throw CommandFailure(description: "a VQ-VAE's codes are a grid of discrete symbols, with no latent axis to walk along; interpolate between two test images with --between I J")
             }
             guard axis >= 0, axis < configuration.model.codingSize else {
@@ -49,7 +49,7 @@ struct Interpolate: ParsableCommand {
         test.fill(pair, with: between)
         let decoded: Matrix
         switch trained {
-        case .vae(let model):
+        case .vae(let model), .twoStage(let model, _):
             let mean = model.encoded(pair).mean
             decoded = model.decoded(Codings.between(Array(mean.row(0)), Array(mean.row(1)), steps: steps))
         case .vqVAE(let model, _):

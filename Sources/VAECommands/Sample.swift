@@ -8,7 +8,7 @@ import VAE
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decode random codings into new images.",
-        discussion: "A VQ-VAE's codes are drawn from its PixelCNN prior, position after position; --prior and the gmm options apply to a VAE.")
+        discussion: "Each family samples through its own prior unless --prior names another: vae from N(0, I), rae through a fitted mixture, two-stage through its second VAE, vq-vae from its PixelCNN over the codes (position after position).")
 
     @OptionGroup var runOption: RunOption
     @Option(help: "How many images.") var count = 21
@@ -16,7 +16,8 @@ struct Sample: ParsableCommand {
     @Option(help: "The seed of the random codings.") var seed: UInt64 = 42
     @Option(help: """
         The distribution of the codings: gaussian N(0, I), uniform U(-1, 1), uniform-matched U(-√3, √3), \
-        truncated (N(0, I) within ±2), gmm (a Gaussian mixture fitted to the training images' mean codings).
+        truncated (N(0, I) within ±2), gmm (a Gaussian mixture fitted to the training images' mean codings), \
+        second-stage (a two-stage run's second VAE), pixelcnn (a VQ-VAE's code prior). Default: the run's family's.
         """)
     var prior: Prior?
     @Option(help: "Components of the gmm prior.") var components = 10
@@ -32,30 +33,21 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         let folder = runOption.folder
-        let (trained, configuration) = try CommandErrors.translating { try folder.loadTrainedModel(weights: runOption.weightsURL) }
-        let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
-        let model: VariationalAutoencoder
-        switch trained {
-        case .vae(let vae):
-            model = vae
-        case .vqVAE(let vq, let codePrior):
-            if let prior { throw CommandFailure(description: "--prior \(prior.rawValue) applies to a VAE's codings; a VQ-VAE samples from its own code prior") }
-            guard let codePrior else {
-                throw CommandFailure(description: "\(folder.url.path) has no trained code prior yet; train it with: vae train --resume \(folder.url.path) --prior-epochs 10")
+        let images = try CommandErrors.translating {
+            let (trained, configuration) = try folder.loadTrainedModel(weights: runOption.weightsURL)
+            let images: Matrix
+            do {
+                images = try RunSampling.samples(trained, of: folder, configuration: configuration, weights: runOption.weightsURL,
+                                                 prior: prior, count: count, seed: seed, components: components,
+                                                 covariance: covariance, dataFolder: data, observer: ConsoleObserver())
+            } catch SamplingError.noPriorYet(let family) {
+                throw CommandFailure(description: "\(SamplingError.noPriorYet(family)); train it with: vae train --resume \(folder.url.path) --prior-epochs 10")
             }
-            try RunFigures.writeSamples(vq, prior: codePrior, count: count, columns: columns, seed: seed, to: url)
-            Console.line("Wrote \(count) samples from the code prior to \(url.path)")
-            return
+            return (images, configuration)
         }
-        let prior = prior ?? .gaussian
-        let mixture = prior == .gmm
-            ? try CommandErrors.translating {
-                try MixturePrior.fitted(to: model, of: folder, weights: runOption.weightsURL, configuration, components: components,
-                                        covariance: covariance, dataFolder: data, observer: ConsoleObserver())
-            }
-            : nil
-        try RunFigures.writeSamples(model, count: count, columns: columns, seed: seed, prior: prior, mixture: mixture, to: url)
-        Console.line("Wrote \(count) samples to \(url.path)")
+        let url = out.map { URL(fileURLWithPath: $0) } ?? folder.file("samples.png")
+        try RunFigures.writeGrid(images.0, configuration: images.1.model, columns: columns, to: url)
+        Console.line("Wrote \(count) samples\(prior == nil ? "" : " from the \(prior!.rawValue) prior") to \(url.path)")
     }
 }
 

@@ -11,19 +11,22 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a VAE; with no options, the book's model on Fashion-MNIST.",
         discussion: """
-        --model vq-vae trains a VQ-VAE (convolutions down to a 7×7 grid of codes for 28×28 images), then a \
-        PixelCNN prior over its codes for --prior-epochs epochs, in the same run folder.
+        --model rae trains the book's model with β = 0 and samples it through a Gaussian mixture fitted to \
+        its codings. --model two-stage trains a VAE with a learned decoder variance, then a second VAE on its \
+        codings for --prior-epochs epochs. --model vq-vae trains a VQ-VAE (convolutions down to a 7×7 grid \
+        of codes for 28×28 images), then a PixelCNN prior over its codes for --prior-epochs epochs. \
+        Both stages are kept in one run folder.
         """)
 
-    @Option(help: "The model family: vae (the book's) or vq-vae (discrete codes and a PixelCNN prior).")
+    @Option(help: "The model family: vae (the book's), rae (β = 0, a fitted mixture), two-stage (a second VAE on the codings), or vq-vae (discrete codes and a PixelCNN prior).")
     var model = ModelFamily.vae
 
-    @Option(help: "Passes over the training images (default: 25; with --resume, the run's).") var epochs: Int?
+    @Option(help: "Passes over the training images (default: 25, vq-vae 12; with --resume, the run's).") var epochs: Int?
     @Option(help: "Images per optimizer step.") var batchSize = 128
     @Option(help: "The optimizer's step size.") var learningRate: Float = 0.001
     @Option(help: "The optimizer: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer = OptimizerKind.nadam
-    @Option(help: "The dimension of the latent codings.") var codingSize = 10
+    @Option(help: "The dimension of the latent codings (default 10; two-stage: 16).") var codingSize: Int?
     @Option(help: "Dense hidden layer sizes of the encoder, comma-separated, or none; the decoder mirrors them.")
     var hidden = LayerSizes([150, 100])
     @Option(help: "dense (the book's) or conv (stride-2 convolutions before the dense layers).")
@@ -31,17 +34,18 @@ struct Train: ParsableCommand {
     @Option(help: "Filters of the convolutions, comma-separated (conv only; default 32,64).") var filters: LayerSizes?
     @Option(help: "Hidden activation: \(ActivationChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation = ActivationChoice.relu
-    @Option(help: "Reconstruction loss: mse (the book's; vq-vae: bernoulli), bernoulli or gaussian (learned variance).")
+    @Option(help: "Reconstruction loss: mse (the book's), bernoulli (vq-vae's) or gaussian (learned variance; two-stage's).")
     var likelihood: Likelihood?
     @Option(help: "Vectors in a VQ-VAE's codebook.") var codebookSize = VectorQuantizerSettings().codebookSize
     @Option(help: "Values per vector of a VQ-VAE's codebook.") var codeDim = VectorQuantizerSettings().codeDimension
     @Option(help: "Weight β of a VQ-VAE's commitment loss.") var commitment = VectorQuantizerSettings().commitment
-    @Option(help: "Epochs of a VQ-VAE's code prior, after the autoencoder's (default 10; 0 to skip it; with --resume, a new total).")
+    @Option(help: "Epochs of the prior trained after the first model: vq-vae's code prior (default 20), two-stage's second VAE (default 30); 0 to skip it; with --resume, a new total.")
     var priorEpochs: Int?
+    @Option(help: "Hidden layer sizes of a two-stage model's second VAE.") var secondStageHidden = LayerSizes(SecondStageSettings().hidden)
     @Option(help: "Feature maps of the code prior's layers.") var priorChannels = CodePriorSettings().channels
     @Option(help: "Residual blocks of the code prior.") var priorBlocks = CodePriorSettings().blocks
     @Flag(help: "With --resume: train the code prior again from the start.") var redoPrior = false
-    @Option(help: "Weight of the latent loss: 1 is the book's VAE, 0 a plain autoencoder loss.") var beta: Float = 1
+    @Option(help: "Weight of the latent loss: 1 is the book's VAE, 0 a plain autoencoder loss (rae: 0).") var beta: Float?
     @Option(help: "Epochs over which β grows linearly from 0 (KL warm-up); 0 for none.") var klWarmup = 0
     @Option(help: "The sampling layer's noise ε: gaussian (the book's), uniform (unit variance), or none (z = μ).")
     var noise = Noise.gaussian
@@ -104,17 +108,22 @@ struct Train: ParsableCommand {
             throw CommandFailure(description: "--image-size, --channels and --test apply to a folder of pictures; \(data) holds an IDX dataset")
         }
         if redoPrior { throw CommandFailure(description: "--redo-prior applies to a run continued with --resume") }
-        let vq = model == .vqVAE
+        let vq = model == .vqVAE, twoStage = model == .twoStage
         let convolutional = vq || architecture == .conv
         let configuration = ModelConfiguration(
-            codingSize: codingSize, hidden: vq ? [] : hidden.sizes, activation: activation,
-            likelihood: likelihood ?? (vq ? .bernoulli : .mse), beta: beta, architecture: convolutional ? .conv : architecture,
+            codingSize: codingSize ?? (twoStage ? 16 : 10), hidden: vq ? [] : hidden.sizes, activation: activation,
+            likelihood: likelihood ?? (vq ? .bernoulli : twoStage ? .gaussian : .mse), beta: beta ?? (model == .rae ? 0 : 1),
+            architecture: convolutional ? .conv : architecture,
             filters: filters?.sizes ?? (convolutional ? [32, 64] : []), noise: deterministic ? .none : noise, family: model,
             quantizer: vq ? VectorQuantizerSettings(codebookSize: codebookSize, codeDimension: codeDim, commitment: commitment) : nil,
-            codePrior: vq ? CodePriorSettings(channels: priorChannels, blocks: priorBlocks) : nil)
-        if !vq && priorEpochs != nil { throw CommandFailure(description: "--prior-epochs applies to --model vq-vae") }
-        let training = TrainingOptions(epochs: epochs ?? 25, batchSize: batchSize, learningRate: learningRate,
-                                       optimizer: optimizer, klWarmUp: klWarmup, priorEpochs: vq ? priorEpochs ?? 10 : nil)
+            codePrior: vq ? CodePriorSettings(channels: priorChannels, blocks: priorBlocks) : nil,
+            secondStage: twoStage ? SecondStageSettings(hidden: secondStageHidden.sizes) : nil)
+        if !model.needsPrior && priorEpochs != nil {
+            throw CommandFailure(description: "--prior-epochs applies to --model vq-vae and --model two-stage")
+        }
+        let training = TrainingOptions(epochs: epochs ?? (vq ? 12 : 25), batchSize: batchSize, learningRate: learningRate,
+                                       optimizer: optimizer, klWarmUp: klWarmup,
+                                       priorEpochs: model.needsPrior ? priorEpochs ?? (vq ? 20 : 30) : nil)
         return RunRequest(model: configuration, training: training, seed: seed, data: data, validationCount: validation,
                           limit: limit,
                           pictures: pictures ? PictureRequest(side: imageSize ?? 32, channels: channels, background: background,
