@@ -17,6 +17,16 @@ enum StudyFigures {
         return .png(try grid.png(model.decoded(codings)), caption: caption, fileName: "figures/\(file).png")
     }
 
+    /// 30 images from a run of any family through `prior`, drawn with the same seed.
+    static func samples(_ trained: TrainedModel, of folder: RunFolder, weights: URL, prior: Prior, caption: String,
+                        file: String) throws -> HTMLReport.Figure {
+        let configuration = try folder.readConfiguration()
+        let images = try RunSampling.samples(trained, of: folder, configuration: configuration, weights: weights, prior: prior,
+                                             count: 30, seed: 7)
+        let grid = RunFigures.grid(for: configuration.model, columns: 10, scale: 2)
+        return .png(try grid.png(images), caption: caption, fileName: "figures/\(file).png")
+    }
+
     /// Ten test images (or as many as there are) above their reconstructions from the mean coding.
     static func reconstructions(_ model: VariationalAutoencoder, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
         let count = min(10, test.count)

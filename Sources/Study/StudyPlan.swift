@@ -80,8 +80,36 @@ public struct StudyPlan: Sendable {
         }
         conv.seeds = [seeds[0]]
         models.append(conv)
+        models.append(contentsOf: sharperFamilies)
         if let pictureModel { models.append(pictureModel) }
         return models
+    }
+
+    /// Epochs of the VQ-VAE and of its code prior (`vae train --model vq-vae`'s defaults).
+    var vectorQuantizedEpochs: (autoencoder: Int, prior: Int) { quick ? (2, 2) : (12, 20) }
+    /// Epochs of the two-stage model's VAEs: the convolutional one's, and the second's.
+    var twoStageEpochs: (first: Int, second: Int) { quick ? (2, 3) : (convolutionalEpochs, 30) }
+
+    /// The families built for sharp samples, one seed each like the convolutional VAE: a
+    /// VQ-VAE with its PixelCNN prior, and a two-stage VAE on the convolutional one.
+    var sharperFamilies: [StudyModel] {
+        let filters = quick ? [8, 16] : [32, 64]
+        var vq = ModelConfiguration.vqVAE
+        vq.filters = filters
+        if quick {
+            vq.quantizer = VectorQuantizerSettings(codebookSize: 32, codeDimension: 8)
+            vq.codePrior = CodePriorSettings(channels: 16, blocks: 1)
+        }
+        let twoStage = ModelConfiguration(codingSize: 16, likelihood: .gaussian, architecture: .conv, filters: filters,
+                                          family: .twoStage, secondStage: SecondStageSettings(hidden: quick ? [64, 64] : [512, 512]))
+        return [
+            StudyModel(name: "vq-vae", label: "VQ-VAE with a PixelCNN prior", model: vq,
+                       training: TrainingOptions(epochs: vectorQuantizedEpochs.autoencoder, priorEpochs: vectorQuantizedEpochs.prior),
+                       snapshots: [], seeds: [seeds[0]], limit: quick ? 4000 : nil, validationCount: quick ? 1000 : nil),
+            StudyModel(name: "two-stage", label: "two-stage VAE", model: twoStage,
+                       training: TrainingOptions(epochs: twoStageEpochs.first, priorEpochs: twoStageEpochs.second),
+                       snapshots: [], seeds: [seeds[0]], limit: quick ? 4000 : nil, validationCount: quick ? 1000 : nil),
+        ]
     }
 
     /// The convolutional VAE of `make icons` on the folder of pictures, if there is one.

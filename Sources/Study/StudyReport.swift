@@ -25,6 +25,8 @@ struct StudyReport {
     }
 
     static let sampleMeasures: [StudyMeasure] = [.frechetDistance, .precision, .recall, .coverage, .sharpness]
+    /// Question 4's: the spectral sharpness beside the mean gradient, which noise raises too.
+    static let sharpnessMeasures: [StudyMeasure] = [.frechetDistance, .precision, .recall, .coverage, .spectralSharpness, .sharpness]
 
     func reports(_ model: String, epoch: Int, prior: Prior = .gaussian, seeds: [UInt64]? = nil) throws -> [EvaluationReport] {
         try (seeds ?? self.seeds).map { try runner.measure(model, seed: $0, epoch: epoch, prior: prior) }

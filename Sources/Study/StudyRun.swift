@@ -26,7 +26,9 @@ public enum StudyRun {
             Every number was measured in that run: the Fréchet distance, precision, recall and coverage of \
             \(plan.samples) generated images against the \(test.count) test images in the feature space of a \
             classifier trained on the real images (not Inception features, so not FID values), sharpness as the \
-            samples' mean gradient ÷ that of real images, and −log p(x) from the importance-weighted bound \
+            samples' mean gradient ÷ that of real images (and, in question 4, as their share of high-frequency \
+            power ÷ real images', which is blind to contrast and flags noise), and −log p(x) from the \
+            importance-weighted bound, an upper bound on it \
             (k = \(plan.importanceSamples), \(plan.importanceImages) test images). Values are mean ± standard deviation over seeds.
             """)
         try report.epochs()

@@ -28,6 +28,8 @@ struct SeedSummary {
 /// The measures the study's tables show, read from evaluation reports of several seeds.
 enum StudyMeasure: CaseIterable {
     case negativeLogLikelihood, klDivergence, activeUnits, frechetDistance, precision, recall, coverage, sharpness
+    /// The share of contrast at high spatial frequencies ÷ real images' (`SpectralSharpness`).
+    case spectralSharpness
 
     var heading: String {
         switch self {
@@ -38,7 +40,8 @@ enum StudyMeasure: CaseIterable {
         case .precision: "precision"
         case .recall: "recall"
         case .coverage: "coverage"
-        case .sharpness: "sharpness"
+        case .sharpness: "mean gradient ÷ real"
+        case .spectralSharpness: "sharpness (spectral)"
         }
     }
 
@@ -56,7 +59,7 @@ enum StudyMeasure: CaseIterable {
         case .negativeLogLikelihood: report.importanceWeighted?.negativeLogLikelihood
         case .klDivergence: Double(report.klDivergence)
         case .activeUnits: report.latentUsage.map { Double($0.activeUnits) }
-        case .frechetDistance, .precision, .recall, .coverage, .sharpness: report.samples.flatMap(value)
+        case .frechetDistance, .precision, .recall, .coverage, .sharpness, .spectralSharpness: report.samples.flatMap(value)
         }
     }
 
@@ -68,6 +71,7 @@ enum StudyMeasure: CaseIterable {
         case .recall: quality.recall
         case .coverage: quality.coverage
         case .sharpness: quality.sharpnessRatio
+        case .spectralSharpness: quality.sharpness?.ratio
         default: nil
         }
     }
