@@ -7,33 +7,6 @@ import Testing
 import TestSupport
 
 @Suite struct SpectralSharpnessTests {
-    /// Each image convolved with a Gaussian of `sigma` pixels (truncated at 3σ, renormalised
-    /// at the edges).
-    static func gaussianBlur(_ images: Matrix, shape: ImageShape, sigma: Float) -> Matrix {
-        let radius = Int((3 * sigma).rounded(.up))
-        let weights = (-radius...radius).map { expf(-Float($0 * $0) / (2 * sigma * sigma)) }
-        let result = Matrix(rows: images.rows, columns: images.columns)
-        let (h, w, c) = (shape.height, shape.width, shape.channels)
-        for image in 0..<images.rows {
-            for y in 0..<h {
-                for x in 0..<w {
-                    for channel in 0..<c {
-                        var sum: Float = 0, total: Float = 0
-                        for dy in -radius...radius where (0..<h).contains(y + dy) {
-                            for dx in -radius...radius where (0..<w).contains(x + dx) {
-                                let weight = weights[dy + radius] * weights[dx + radius]
-                                sum += weight * images[image, ((y + dy) * w + x + dx) * c + channel]
-                                total += weight
-                            }
-                        }
-                        result[image, (y * w + x) * c + channel] = sum / total
-                    }
-                }
-            }
-        }
-        return result
-    }
-
     static let shape = ImageShape(height: 28, width: 28, channels: 1)
 
     /// On Fashion-MNIST's test images: blurred by a Gaussian of σ = 1 pixel they score well
@@ -43,7 +16,7 @@ import TestSupport
     func blurScoresLowAndNoiseIsFlagged() throws {
         let test = try MNISTFormat.load(.test, from: RealData.fashionMNIST)
         let real = test.matrix(0..<1000), shape = Self.shape
-        let blurred = SpectralSharpness(samples: Self.gaussianBlur(real, shape: shape, sigma: 1), real: real, shape: shape)
+        let blurred = SpectralSharpness(samples: blurred(real, shape: shape, weights: gaussianWeights(sigma: 1)), real: real, shape: shape)
         #expect(blurred.ratio < 0.3, "blurred: \(blurred.ratio)")
         #expect(!blurred.flaggedAsNoise && blurred.rankable == blurred.ratio)
 

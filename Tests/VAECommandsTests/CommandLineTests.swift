@@ -13,10 +13,7 @@ import Visualization
 @Suite(.serialized) struct CommandLineTests {
     static let data = try! IDXFiles.makeDataset(train: 700, test: 50, side: 8)
 
-    func run(_ arguments: [String]) throws {
-        var command = try VAECommand.parseAsRoot(arguments)
-        try command.run()
-    }
+    func run(_ arguments: [String]) throws { try runCommand(arguments) }
 
     func trainTinyRun() throws -> URL {
         let out = IDXFiles.temporaryFolder("cli").appendingPathComponent("run")
@@ -207,4 +204,10 @@ import Visualization
         #expect(plain.samples?.frechetDistance == nil && plain.samples?.sharpnessRatio != nil)
         #expect(plain.classifierNote?.contains("no classifier at") == true)
     }
+}
+
+/// Runs `vae` with `arguments`, as the command line would.
+func runCommand(_ arguments: [String]) throws {
+    var command = try VAECommand.parseAsRoot(arguments)
+    try command.run()
 }

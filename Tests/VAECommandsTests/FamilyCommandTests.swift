@@ -9,10 +9,7 @@ import Visualization
 @Suite(.serialized) struct FamilyCommandTests {
     static let data = try! IDXFiles.makeDataset(train: 700, test: 50, side: 8)
 
-    func run(_ arguments: [String]) throws {
-        var command = try VAECommand.parseAsRoot(arguments)
-        try command.run()
-    }
+    func run(_ arguments: [String]) throws { try runCommand(arguments) }
 
     /// `--model vq-vae` trains the autoencoder and its prior; every command that reopens a
     /// run works on it or says why it does not apply.
