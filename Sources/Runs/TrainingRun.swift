@@ -146,7 +146,7 @@ public final class TrainingRun {
         let total = configuration.training.epochs
         do {
             // A prior trained for weights that change now belongs to them no more.
-            if epochsDone < total { try PriorStage.discard(in: folder) }
+            if epochsDone < total { try PriorStage.discard(in: writing) }
             while epochsDone < total {
                 let record: EpochRecord
                 do {

@@ -75,6 +75,21 @@ import VAE
         #expect(throws: ConfigurationError.self) { try TrainingRun.resume(folder, priorEpochs: -1) }
     }
 
+    /// A run that replaces one with a prior leaves that prior alone until its own first
+    /// checkpoint: failing before it (here its loss diverges in the first epoch), it leaves
+    /// the earlier run whole.
+    @Test func aReplacingRunKeepsTheEarlierPriorUntilItsFirstCheckpoint() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("vq-replaced"))
+        try TrainingRun.start(request(epochs: 1, priorEpochs: 1), in: folder).train()
+        let prior = try tensors(folder.priorWeightsURL)
+        var diverging = request(epochs: 2, priorEpochs: 1, seed: 9)
+        diverging.training.learningRate = 1e30
+        let replacing = try TrainingRun.start(diverging, in: folder, overwrite: true)
+        #expect(throws: TrainingError.self) { try replacing.train() }
+        #expect(try tensors(folder.priorWeightsURL) == prior)
+        #expect(try folder.readConfiguration().seed == 5)
+    }
+
     @Test func anEvaluationMeasuresTheCodesAndThePriorsSamples() throws {
         let folder = RunFolder(IDXFiles.temporaryFolder("vq-evaluated"))
         try TrainingRun.start(request(epochs: 2, priorEpochs: 2), in: folder).train()
