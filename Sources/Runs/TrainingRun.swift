@@ -136,6 +136,24 @@ public final class TrainingRun {
     /// Epochs completed so far.
     public var epochsDone: Int { trainer.history.count }
 
+    /// The model as its family's, with the prior this run trained (if it has one).
+    public var trainedModel: TrainedModel {
+        let second = priorStage?.trainer.trainedModel
+        switch model {
+        case let model as VectorQuantizedAutoencoder: return .vqVAE(model, prior: (second as? CodePriorTraining)?.prior)
+        case let model as VariationalAutoencoder where configuration.model.family == .twoStage:
+            return .twoStage(model, second: (second as? SecondStageTraining)?.second)
+        default: return .vae(model as! VariationalAutoencoder)
+        }
+    }
+
+    /// `count` new images through the family's own prior or `prior`, drawn with `seed`:
+    /// one row of pixels each, in a matrix the caller owns.
+    public func samples(count: Int, seed: UInt64, prior: Prior? = nil, observer: RunObserver? = nil) throws -> Matrix {
+        try RunSampling.samples(trainedModel, of: folder, configuration: configuration, weights: folder.weightsURL,
+                                prior: prior, count: count, seed: seed, observer: observer)
+    }
+
     /// Trains up to the configuration's epochs, writing the run's files after every epoch
     /// and its pictures at the end. `shouldStop` is asked after every step: when it answers
     /// true, the partly trained epoch is checkpointed and `TrainingError.interrupted` thrown.

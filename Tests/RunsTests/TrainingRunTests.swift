@@ -37,6 +37,8 @@ import VAE
         #expect(try Checkpoint.history(at: folder.checkpointURL).count == 2)
         #expect(try folder.readConfiguration() == run.configuration)
         #expect(run.configuration.data == DataSelection(folder: Self.data.path, validationCount: 60))
+        #expect(try run.samples(count: 4, seed: 3).rows == 4)
+        #expect(throws: SamplingError.priorDoesNotApply(.codePrior, .vae)) { try run.samples(count: 4, seed: 3, prior: .codePrior) }
     }
 
     /// Resuming is exact: two epochs, then a third after reopening, give the weights of

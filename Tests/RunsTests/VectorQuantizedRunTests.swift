@@ -22,7 +22,11 @@ import VAE
 
     @Test func aRunTrainsTheAutoencoderThenItsPrior() throws {
         let folder = RunFolder(IDXFiles.temporaryFolder("vq-run"))
-        try TrainingRun.start(request(epochs: 2, priorEpochs: 2), in: folder).train()
+        let run = try TrainingRun.start(request(epochs: 2, priorEpochs: 2), in: folder)
+        try run.train()
+        guard case .vqVAE(_, _?) = run.trainedModel else { Issue.record("the run has no prior"); return }
+        let samples = try run.samples(count: 3, seed: 1)
+        #expect(samples.rows == 3 && samples.columns == 64 && samples.values.allSatisfy { (0...1).contains($0) })
         for url in [folder.weightsURL, folder.checkpointURL, folder.priorWeightsURL, folder.priorCheckpointURL,
                     folder.priorHistoryURL, folder.samplesURL, folder.reconstructionsURL] {
             #expect(FileManager.default.fileExists(atPath: url.path), "\(url.lastPathComponent)")
