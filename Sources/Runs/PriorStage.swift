@@ -16,13 +16,16 @@ public final class PriorStage {
     public let trainer: any EpochTraining
     /// Writes the run's `samples.png` through both stages.
     private let writeSamples: (URL) throws -> Void
+    /// The first model's `weightsFingerprint`, kept with the prior's weights.
+    private let firstWeights: String
     private let configuration: RunConfiguration
     private let description: String
 
     private init<Model: TrainableModel>(folder: RunFolder, configuration: RunConfiguration, data: RunData, model: Model,
-                                        generator: SeededGenerator, description: String,
+                                        first: any TrainableModel, generator: SeededGenerator, description: String,
                                         writeSamples: @escaping (URL) throws -> Void) throws {
         self.folder = folder
+        firstWeights = first.weightsFingerprint
         self.configuration = configuration
         self.description = description
         self.writeSamples = writeSamples
@@ -49,7 +52,7 @@ public final class PriorStage {
                                   generator: &generator)
             stage = try PriorStage(
                 folder: folder, configuration: configuration, data: data,
-                model: CodePriorTraining(autoencoder: autoencoder, prior: prior), generator: generator,
+                model: CodePriorTraining(autoencoder: autoencoder, prior: prior), first: first, generator: generator,
                 description: "the code prior (a PixelCNN over the \(prior.grid.height)×\(prior.grid.width) codes)",
                 writeSamples: { try RunFigures.writeSamples(autoencoder, prior: prior, count: 21, columns: 7, seed: seed, to: $0) })
             if FileManager.default.fileExists(atPath: folder.priorCheckpointURL.path) {
@@ -63,7 +66,7 @@ public final class PriorStage {
         let second = try VariationalAutoencoder(secondConfiguration, generator: &generator)
         stage = try PriorStage(
             folder: folder, configuration: configuration, data: data,
-            model: SecondStageTraining(first: vae, second: second), generator: generator,
+            model: SecondStageTraining(first: vae, second: second), first: first, generator: generator,
             description: "the second stage (a VAE over the \(configuration.model.codingSize)-dimensional codings)",
             writeSamples: {
                 try RunFigures.writeSamples(vae, count: 21, columns: 7, seed: seed, prior: .secondStage, secondStage: second, to: $0)
@@ -74,9 +77,13 @@ public final class PriorStage {
         return stage
     }
 
-    /// Removes a prior's files: they belong to the first model's earlier weights.
+    /// The metadata key of the first model's weights fingerprint in `prior.safetensors`.
+    static let firstWeightsKey = "first_weights"
+
+    /// Removes a prior's files, and the samples it drew: they belong to the first model's
+    /// earlier weights.
     static func discard(in folder: RunFolder) throws {
-        for url in [folder.priorCheckpointURL, folder.priorWeightsURL, folder.priorHistoryURL]
+        for url in [folder.priorCheckpointURL, folder.priorWeightsURL, folder.priorHistoryURL, folder.samplesURL]
         where FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.removeItem(at: url)
         }
@@ -95,7 +102,8 @@ public final class PriorStage {
                 throw TrainingError.interrupted(epoch: epoch, step: step)
             }
             try Checkpoint.write(trainer, configuration: configuration, to: folder.priorCheckpointURL)
-            try trainer.trainedModel.saveWeights(to: folder.priorWeightsURL, metadata: ["epoch": String(record.epoch)])
+            try trainer.trainedModel.saveWeights(to: folder.priorWeightsURL,
+                                                 metadata: ["epoch": String(record.epoch), Self.firstWeightsKey: firstWeights])
             try RunHistory.write(trainer.history, to: folder.priorHistoryURL)
             observer?.epochFinished(record, of: epochs)
         }

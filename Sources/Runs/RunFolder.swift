@@ -14,7 +14,8 @@ import VAE
 ///     split.json              for a folder of pictures: the files held out (ImageFolderSplit)
 ///     evaluation.json         the last `RunEvaluation` report
 ///     prior.safetensors, prior-checkpoint.safetensors, prior-history.csv
-///                             a VQ-VAE's code prior: weights, checkpoint, one row per epoch
+///                             the second model of a vq-vae or two-stage run (code prior, second
+///                             VAE): weights (paired with model.safetensors), checkpoint, history
 ///     samples.png, interpolation.png, curves.svg   the pictures a training ends with
 public struct RunFolder: Sendable {
     public let url: URL
@@ -120,19 +121,35 @@ public struct RunFolder: Sendable {
             let model = try VariationalAutoencoder(configuration.model, generator: &generator)
             try model.loadWeights(from: weights ?? weightsURL)
             guard let secondConfiguration = configuration.model.secondStageConfiguration,
-                  FileManager.default.fileExists(atPath: priorWeightsURL.path) else { return (.twoStage(model, second: nil), configuration) }
+                  let tensors = try priorTensors(for: model, weights: weights ?? weightsURL) else { return (.twoStage(model, second: nil), configuration) }
             let second = try VariationalAutoencoder(secondConfiguration, generator: &generator)
-            try second.loadWeights(from: priorWeightsURL)
+            try second.load(tensors, source: priorWeightsURL.path)
             return (.twoStage(model, second: second), configuration)
         case .vqVAE:
             let model = try VectorQuantizedAutoencoder(configuration.model, generator: &generator)
             try model.loadWeights(from: weights ?? weightsURL)
-            guard let settings = configuration.model.codePrior,
-                  FileManager.default.fileExists(atPath: priorWeightsURL.path) else { return (.vqVAE(model, prior: nil), configuration) }
+            guard let settings = configuration.model.codePrior, let tensors = try priorTensors(for: model, weights: weights ?? weightsURL) else {
+                return (.vqVAE(model, prior: nil), configuration)
+            }
             let prior = CodePrior(settings, grid: model.grid, codebookSize: model.quantizer.codebookSize, generator: &generator)
-            try CodePriorTraining(autoencoder: model, prior: prior).loadWeights(from: priorWeightsURL)
+            try CodePriorTraining(autoencoder: model, prior: prior).load(tensors, source: priorWeightsURL.path)
             return (.vqVAE(model, prior: prior), configuration)
         }
+    }
+}
+
+extension RunFolder {
+    /// The prior's weights when it was trained on `first`'s weights as they are now (read
+    /// from `weights`); nil when there is none, or when it belongs to other weights of the
+    /// run (a snapshot, the best epoch's), whose codes it did not model. A prior written
+    /// without that record goes with the run's final weights.
+    func priorTensors(for first: any TrainableModel, weights: URL) throws -> [String: SafeTensors.Tensor]? {
+        guard FileManager.default.fileExists(atPath: priorWeightsURL.path) else { return nil }
+        let (tensors, metadata) = try SafeTensors.read(priorWeightsURL)
+        guard let recorded = metadata[PriorStage.firstWeightsKey] else {
+            return weights.standardizedFileURL == weightsURL.standardizedFileURL ? tensors : nil
+        }
+        return recorded == first.weightsFingerprint ? tensors : nil
     }
 }
 

@@ -113,10 +113,8 @@ public final class TrainingRun {
             guard epochs > 0 else { throw ConfigurationError(.epochs, epochs, "must be at least 1") }
             configuration.training.epochs = epochs
         }
-        if priorEpochs != nil || redoPrior {
-            guard configuration.model.family.needsPrior else {
-                throw ConfigurationError(.priorEpochs, priorEpochs ?? 0, "apply to a VQ-VAE's code prior; this run has none")
-            }
+        if priorEpochs != nil || redoPrior, !configuration.model.family.needsPrior {
+            throw ConfigurationError("this \(configuration.model.family.rawValue) run has no second model to train (a vq-vae's code prior or a two-stage model's second VAE)")
         }
         if configuration.model.family.needsPrior {
             // The prior's epochs may have been set after the autoencoder's last checkpoint:
@@ -164,7 +162,7 @@ public final class TrainingRun {
         let total = configuration.training.epochs
         do {
             // A prior trained for weights that change now belongs to them no more.
-            if epochsDone < total { try PriorStage.discard(in: writing) }
+            if epochsDone < total, configuration.model.family.needsPrior { try PriorStage.discard(in: writing) }
             while epochsDone < total {
                 let record: EpochRecord
                 do {
@@ -229,7 +227,13 @@ public final class TrainingRun {
     /// reconstructions of validation images show what the codes keep.
     private func writePictures() throws {
         if let model = model as? VariationalAutoencoder {
-            try RunFigures.writeSamples(model, count: 21, columns: 7, seed: configuration.seed, prior: .gaussian,
+            // A regularised autoencoder's codings are not N(0, I)'s: it samples through its mixture.
+            let prior: Prior = configuration.model.family == .rae ? .gmm : .gaussian
+            let mixture = prior == .gmm
+                ? try MixturePrior.fitted(to: model, of: writing, weights: writing.weightsURL, configuration, components: 10,
+                                          covariance: .full)
+                : nil
+            try RunFigures.writeSamples(model, count: 21, columns: 7, seed: configuration.seed, prior: prior, mixture: mixture,
                                         to: writing.samplesURL)
             try RunFigures.writeAxisInterpolation(model, axis: min(3, configuration.model.codingSize - 1), from: -0.8, to: 0.8,
                                                   steps: 7, to: writing.interpolationURL)

@@ -74,11 +74,11 @@ extension StudyReport {
         // Noise is not sharpness: a set flagged as noise ranks last.
         func rankable(_ index: Int) -> Double {
             let value = mean(.spectralSharpness, index)
-            return value > SpectralSharpness.noiseThreshold ? -1 : value
+            return value > SpectralSharpness.noiseThreshold ? -1 : min(value, 1)
         }
         let sharpest = measured.indices.max { rankable($0) < rankable($1) }!
         let closest = measured.indices.min { mean(.frechetDistance, $0) < mean(.frechetDistance, $1) }!
-        let sharper = measured.indices.dropFirst().filter { rankable($0) > rankable(0) * 1.02 }.map { measured[$0].name }
+        let sharper = rankable(0) < 0 ? [] : measured.indices.dropFirst().filter { rankable($0) > rankable(0) * 1.02 }.map { measured[$0].name }
         let noisy = measured.indices.filter { rankable($0) < 0 }.map { measured[$0].name }
         report.paragraph("Answer: the book's samples are \(Self.number(mean(.spectralSharpness, 0), 2)) as sharp as real images (spectral). "
             + (noisy.isEmpty ? "" : "Flagged as noise rather than detail: \(noisy.joined(separator: ", ")). ")

@@ -93,7 +93,9 @@ final class StudyRunner {
     func measure(_ model: String, seed: UInt64, epoch: Int, prior: Prior = .gaussian) throws -> EvaluationReport {
         let run = runFolder(model, seed: seed)
         let url = run.file("measurements/epoch-\(epoch)-\(prior.rawValue).json")
-        if let data = try? readFile(url), let report = try? JSONDecoder().decode(EvaluationReport.self, from: data) {
+        // A measurement made before the spectral sharpness existed is made again.
+        if let data = try? readFile(url), let report = try? JSONDecoder().decode(EvaluationReport.self, from: data),
+           report.samples == nil || report.samples?.sharpness != nil {
             return report
         }
         observer?.note("Study: measuring \(model), seed \(seed), epoch \(epoch), \(prior.rawValue) prior")

@@ -2,9 +2,9 @@
 public enum ModelFamily: String, Codable, CaseIterable, Sendable {
     /// The book's variational autoencoder: a Gaussian coding, sampled from a prior over it.
     case vae
-    /// A regularised autoencoder with a density fitted afterwards (Ghosh et al., 2020): the
-    /// book's model with β = 0, sampled through a Gaussian mixture fitted to the training
-    /// images' mean codings.
+    /// An autoencoder with a density fitted afterwards, after Ghosh et al. (2020): the book's
+    /// model with β = 0 (its sampling noise kept, the only regulariser; not their decoder
+    /// penalty), sampled through a Gaussian mixture fitted to the training images' mean codings.
     case rae
     /// The two-stage VAE (Dai and Wipf, 2019): a VAE with a learned decoder variance, and a
     /// second, small VAE trained on its codings; samples go through both decoders.

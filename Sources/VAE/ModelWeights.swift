@@ -27,6 +27,17 @@ extension TrainableModel {
         }
     }
 
+    /// FNV-1a over every parameter's name and values, in the parameters' order: what a
+    /// second model trained on this one records, to be paired with these weights only.
+    public var weightsFingerprint: String {
+        var hash = Fingerprint.standardBasis
+        for parameter in parameters {
+            hash = Fingerprint.fnv1a(Array(parameter.name.utf8), basis: hash)
+            hash = parameter.value.buffer.withMemoryRebound(to: UInt8.self) { Fingerprint.fnv1a($0, basis: hash) }
+        }
+        return Fingerprint.hex(hash)
+    }
+
     public func saveWeights(to url: URL, metadata: [String: String] = [:]) throws {
         try SafeTensors.write(weights, metadata: metadata, to: url)
     }

@@ -5,8 +5,9 @@ import Optimizers
 /// What a trainer needs of a model: its parameters, the noise a step draws, the loss and
 /// gradients of a batch, and replicas for the other cores.
 ///
-/// The book's VAE, the VQ-VAE and a VQ-VAE's code prior are all trained by the same
-/// `Trainer`: the same shuffling, shards, optimizer, checkpoints and history.
+/// The book's VAE, the VQ-VAE, a VQ-VAE's code prior (`CodePriorTraining`) and a two-stage
+/// model's second VAE (`SecondStageTraining`) are all trained by the same `Trainer`: the
+/// same shuffling, shards, optimizer, checkpoints and history.
 public protocol TrainableModel: AnyObject {
     /// Values per input row (an image's pixels).
     var inputSize: Int { get }

@@ -9,8 +9,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var optimizer: OptimizerKind
     /// Epochs over which β grows linearly from 0 to its value (0: no warm-up).
     public var klWarmUp: Int
-    /// Epochs of a VQ-VAE's code prior, trained after the autoencoder's (0: none yet; nil
-    /// for a family without one).
+    /// Epochs of the second model trained after the first (a VQ-VAE's code prior, a
+    /// two-stage model's second VAE); 0: none yet; nil for a family without one.
     public var priorEpochs: Int?
 
     public init(epochs: Int = 25, batchSize: Int = 128, learningRate: Float = 0.001,

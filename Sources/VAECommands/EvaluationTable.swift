@@ -13,7 +13,8 @@ extension EvaluationReport {
         line("loss (training units)", number(loss))
         line("  reconstruction", number(reconstruction))
         line("  latent", number(latent))
-        line(codebookUsage == nil ? "KL divergence (nats/image)" : "KL to the code prior (nats/image)", number(klDivergence))
+        let divergence = codebookUsage == nil ? "KL divergence" : prior == nil ? "KL to a uniform code prior" : "KL to the code prior"
+        line(divergence + " (nats/image)", number(klDivergence))
         line("reconstruction, −log p(x|z) (nats/image)", number(reconstructionNats))
         line("−ELBO, a bound: −log p(x) ≤ it (nats/image)", number(negativeELBO))
         if let estimate = importanceWeighted {

@@ -27,8 +27,8 @@ struct Train: ParsableCommand {
     @Option(help: "The optimizer: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer = OptimizerKind.nadam
     @Option(help: "The dimension of the latent codings (default 10; two-stage: 16).") var codingSize: Int?
-    @Option(help: "Dense hidden layer sizes of the encoder, comma-separated, or none; the decoder mirrors them.")
-    var hidden = LayerSizes([150, 100])
+    @Option(help: "Dense hidden layer sizes of the encoder, comma-separated, or none; the decoder mirrors them (default 150,100).")
+    var hidden: LayerSizes?
     @Option(help: "dense (the book's) or conv (stride-2 convolutions before the dense layers).")
     var architecture = Architecture.dense
     @Option(help: "Filters of the convolutions, comma-separated (conv only; default 32,64).") var filters: LayerSizes?
@@ -44,7 +44,8 @@ struct Train: ParsableCommand {
     @Option(help: "Hidden layer sizes of a two-stage model's second VAE.") var secondStageHidden = LayerSizes(SecondStageSettings().hidden)
     @Option(help: "Feature maps of the code prior's layers.") var priorChannels = CodePriorSettings().channels
     @Option(help: "Residual blocks of the code prior.") var priorBlocks = CodePriorSettings().blocks
-    @Flag(help: "With --resume: train the code prior again from the start.") var redoPrior = false
+    @Flag(help: "With --resume: train the second model (vq-vae's code prior, two-stage's second VAE) again from the start.")
+    var redoPrior = false
     @Option(help: "Weight of the latent loss: 1 is the book's VAE, 0 a plain autoencoder loss (rae: 0).") var beta: Float?
     @Option(help: "Epochs over which β grows linearly from 0 (KL warm-up); 0 for none.") var klWarmup = 0
     @Option(help: "The sampling layer's noise ε: gaussian (the book's), uniform (unit variance), or none (z = μ).")
@@ -109,9 +110,16 @@ struct Train: ParsableCommand {
         }
         if redoPrior { throw CommandFailure(description: "--redo-prior applies to a run continued with --resume") }
         let vq = model == .vqVAE, twoStage = model == .twoStage
+        if vq {
+            let ignored = [("--coding-size", codingSize != nil), ("--hidden", hidden != nil), ("--beta", beta != nil),
+                           ("--kl-warmup", klWarmup != 0), ("--noise", noise != .gaussian), ("--deterministic", deterministic)]
+            if let (flag, _) = ignored.first(where: { $0.1 }) {
+                throw CommandFailure(description: "\(flag) applies to a VAE's continuous codings; a VQ-VAE has a grid of codes (--codebook-size, --code-dim)")
+            }
+        }
         let convolutional = vq || architecture == .conv
         let configuration = ModelConfiguration(
-            codingSize: codingSize ?? (twoStage ? 16 : 10), hidden: vq ? [] : hidden.sizes, activation: activation,
+            codingSize: codingSize ?? (twoStage ? 16 : 10), hidden: vq ? [] : (hidden ?? LayerSizes([150, 100])).sizes, activation: activation,
             likelihood: likelihood ?? (vq ? .bernoulli : twoStage ? .gaussian : .mse), beta: beta ?? (model == .rae ? 0 : 1),
             architecture: convolutional ? .conv : architecture,
             filters: filters?.sizes ?? (convolutional ? [32, 64] : []), noise: deterministic ? .none : noise, family: model,

@@ -158,7 +158,7 @@ struct Benchmark: ParsableCommand {
         let configuration = ModelConfiguration.vqVAE
         let model = try VectorQuantizedAutoencoder(configuration, generator: &generator)
         let images = full.subset(0..<min(convolutionalImages, full.count))
-        model.initializeCodebook(from: images.matrix(0..<256), generator: &generator)
+        model.initializeCodebook(from: images.matrix(0..<min(256, images.count)), generator: &generator)
         let autoencoder = try secondEpochSeconds(model, on: images, generator: generator)
         let prior = CodePrior(configuration.codePrior!, grid: model.grid, codebookSize: model.quantizer.codebookSize,
                               generator: &generator)

@@ -94,6 +94,23 @@ import VAE
         #expect(try folder.readConfiguration().seed == 5)
     }
 
+    /// A prior is paired with the weights it was trained on: with other weights of the run
+    /// (an earlier snapshot) the model has no prior.
+    @Test func aPriorGoesWithTheWeightsItModelled() throws {
+        let folder = RunFolder(IDXFiles.temporaryFolder("vq-paired"))
+        let snapshot: URL
+        do {
+            let first = try TrainingRun.start(request(epochs: 1, priorEpochs: 0), in: folder)
+            try first.train()
+            snapshot = try first.writeSnapshot()
+        }
+        try TrainingRun.resume(folder, epochs: 2, priorEpochs: 1).train()
+        guard case .vqVAE(_, _?) = try folder.loadTrainedModel().0 else { Issue.record("no prior with the final weights"); return }
+        guard case .vqVAE(_, nil) = try folder.loadTrainedModel(weights: snapshot).0 else {
+            Issue.record("a prior paired with weights it was not trained on"); return
+        }
+    }
+
     @Test func anEvaluationMeasuresTheCodesAndThePriorsSamples() throws {
         let folder = RunFolder(IDXFiles.temporaryFolder("vq-evaluated"))
         try TrainingRun.start(request(epochs: 2, priorEpochs: 2), in: folder).train()

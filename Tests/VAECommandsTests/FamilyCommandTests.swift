@@ -39,6 +39,9 @@ import Visualization
         #expect { try run(base + ["--overwrite", "--codebook-size", "1"]) } throws: {
             VAECommand.message(for: $0).contains("--codebook-size must be from 2 to 4096")
         }
+        #expect { try run(base + ["--overwrite", "--beta", "2"]) } throws: {
+            VAECommand.message(for: $0).contains("--beta applies to a VAE's continuous codings")
+        }
         #expect { try run(["train", "--data", Self.data.path, "--prior-epochs", "3"]) } throws: {
             VAECommand.message(for: $0).contains("--model vq-vae")
         }
