@@ -40,9 +40,9 @@ extension EvaluationReport {
         guard let samples else { return }
         Console.line()
         Console.line("Against the test images".padding(toLength: 46, withPad: " ", startingAt: 0)
-            + "samples (\(prior ?? ""))".padding(toLength: 22, withPad: " ", startingAt: 0) + "real (training images)")
+            + "samples (\(prior ?? ""))".padding(toLength: 24, withPad: " ", startingAt: 0) + "real (training images)")
         func row(_ name: String, _ value: (SampleQuality) -> String?) {
-            line(name, (value(samples) ?? "–").padding(toLength: 22, withPad: " ", startingAt: 0) + (realData.flatMap(value) ?? "–"))
+            line(name, (value(samples) ?? "–").padding(toLength: 24, withPad: " ", startingAt: 0) + (realData.flatMap(value) ?? "–"))
         }
         row("images") { "\($0.images)" }
         row("Fréchet distance (classifier features)") { $0.frechetDistance.map { String(format: "%.3f", $0) } }
