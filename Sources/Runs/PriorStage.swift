@@ -14,8 +14,8 @@ import VAE
 public final class PriorStage {
     public let folder: RunFolder
     public let trainer: any EpochTraining
-    /// Writes the run's `samples.png` through both stages.
-    private let writeSamples: (URL) throws -> Void
+    /// Both stages, for the run's `samples.png`.
+    private let trained: TrainedModel
     /// The first model's `weightsFingerprint`, kept with the prior's weights.
     private let firstWeights: String
     private let configuration: RunConfiguration
@@ -23,12 +23,12 @@ public final class PriorStage {
 
     private init<Model: TrainableModel>(folder: RunFolder, configuration: RunConfiguration, data: RunData, model: Model,
                                         first: any TrainableModel, generator: SeededGenerator, description: String,
-                                        writeSamples: @escaping (URL) throws -> Void) throws {
+                                        trained: TrainedModel) throws {
         self.folder = folder
         firstWeights = first.weightsFingerprint
         self.configuration = configuration
         self.description = description
-        self.writeSamples = writeSamples
+        self.trained = trained
         var options = configuration.training
         options.epochs = max(options.priorEpochs ?? 1, 1)
         options.klWarmUp = 0
@@ -45,7 +45,6 @@ public final class PriorStage {
     static func resumeOrStart(for first: any TrainableModel, configuration: RunConfiguration, data: RunData,
                               in folder: RunFolder) throws -> PriorStage {
         var generator = SeededGenerator(seed: configuration.seed ^ seedSalt)
-        let seed = configuration.seed
         let stage: PriorStage
         if let autoencoder = first as? VectorQuantizedAutoencoder, let settings = configuration.model.codePrior {
             let prior = CodePrior(settings, grid: autoencoder.grid, codebookSize: autoencoder.quantizer.codebookSize,
@@ -54,23 +53,17 @@ public final class PriorStage {
                 folder: folder, configuration: configuration, data: data,
                 model: CodePriorTraining(autoencoder: autoencoder, prior: prior), first: first, generator: generator,
                 description: "the code prior (a PixelCNN over the \(prior.grid.height)×\(prior.grid.width) codes)",
-                writeSamples: { try RunFigures.writeSamples(autoencoder, prior: prior, count: 21, columns: 7, seed: seed, to: $0) })
-            if FileManager.default.fileExists(atPath: folder.priorCheckpointURL.path) {
-                try Checkpoint.restore(stage.trainer, from: folder.priorCheckpointURL)
-            }
-            return stage
-        }
-        guard let vae = first as? VariationalAutoencoder, let secondConfiguration = configuration.model.secondStageConfiguration else {
+                trained: .vqVAE(autoencoder, prior: prior))
+        } else if let vae = first as? VariationalAutoencoder, let secondConfiguration = configuration.model.secondStageConfiguration {
+            let second = try VariationalAutoencoder(secondConfiguration, generator: &generator)
+            stage = try PriorStage(
+                folder: folder, configuration: configuration, data: data,
+                model: SecondStageTraining(first: vae, second: second), first: first, generator: generator,
+                description: "the second stage (a VAE over the \(configuration.model.codingSize)-dimensional codings)",
+                trained: .twoStage(vae, second: second))
+        } else {
             throw ConfigurationError(.model, configuration.model.family.rawValue, "has no second stage to train")
         }
-        let second = try VariationalAutoencoder(secondConfiguration, generator: &generator)
-        stage = try PriorStage(
-            folder: folder, configuration: configuration, data: data,
-            model: SecondStageTraining(first: vae, second: second), first: first, generator: generator,
-            description: "the second stage (a VAE over the \(configuration.model.codingSize)-dimensional codings)",
-            writeSamples: {
-                try RunFigures.writeSamples(vae, count: 21, columns: 7, seed: seed, prior: .secondStage, secondStage: second, to: $0)
-            })
         if FileManager.default.fileExists(atPath: folder.priorCheckpointURL.path) {
             try Checkpoint.restore(stage.trainer, from: folder.priorCheckpointURL)
         }
@@ -107,6 +100,8 @@ public final class PriorStage {
             try RunHistory.write(trainer.history, to: folder.priorHistoryURL)
             observer?.epochFinished(record, of: epochs)
         }
-        try writeSamples(folder.samplesURL)
+        let samples = try RunSampling.samples(trained, of: folder, configuration: configuration, weights: folder.weightsURL,
+                                              prior: nil, count: 21, seed: configuration.seed)
+        try RunFigures.writeGrid(samples, configuration: configuration.model, columns: 7, to: folder.samplesURL)
     }
 }

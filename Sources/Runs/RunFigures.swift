@@ -13,11 +13,10 @@ public enum RunFigures {
 
     /// Images decoded from random codings, as the book's Figure 17-12.
     public static func writeSamples(_ model: VariationalAutoencoder, count: Int, columns: Int, seed: UInt64,
-                                    prior: Prior, mixture: GaussianMixture? = nil, secondStage: VariationalAutoencoder? = nil,
-                                    to url: URL) throws {
+                                    prior: Prior, mixture: GaussianMixture? = nil, to url: URL) throws {
         var generator = SeededGenerator(seed: seed)
         let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior,
-                                     mixture: mixture, secondStage: secondStage, generator: &generator)
+                                     mixture: mixture, generator: &generator)
         try writeGrid(model.decoded(codings), configuration: model.configuration, columns: columns, to: url)
     }
 
@@ -40,19 +39,16 @@ public enum RunFigures {
     /// Images above their reconstructions, one column each.
     public static func writeReconstructions(originals: Matrix, reconstructions: Matrix, configuration: ModelConfiguration,
                                             to url: URL) throws {
-        precondition(originals.rows == reconstructions.rows && originals.columns == reconstructions.columns)
-        let both = Matrix(rows: 2 * originals.rows, columns: originals.columns)
-        both.base.update(from: originals.base, count: originals.count)
-        (both.base + originals.count).update(from: reconstructions.base, count: reconstructions.count)
-        try grid(for: configuration, columns: originals.rows).write(both, to: url)
+        try grid(for: configuration, columns: originals.rows).write(stacked(originals, over: reconstructions), to: url)
     }
 
-    /// Images decoded from a VQ-VAE's codes drawn from its prior.
-    public static func writeSamples(_ model: VectorQuantizedAutoencoder, prior: CodePrior, count: Int, columns: Int,
-                                    seed: UInt64, to url: URL) throws {
-        var generator = SeededGenerator(seed: seed)
-        let codes = prior.sample(count: count, codebook: model.quantizer.codebook.value, generator: &generator)
-        try writeGrid(model.decoded(codes: codes, images: count), configuration: model.configuration, columns: columns, to: url)
+    /// The rows of `top`, then those of `bottom`, in one new matrix: a grid's two lines.
+    public static func stacked(_ top: Matrix, over bottom: Matrix) -> Matrix {
+        precondition(top.rows == bottom.rows && top.columns == bottom.columns)
+        let both = Matrix(rows: 2 * top.rows, columns: top.columns)
+        both.base.update(from: top.base, count: top.count)
+        (both.base + top.count).update(from: bottom.base, count: bottom.count)
+        return both
     }
 
     /// Training and validation loss per epoch.

@@ -31,12 +31,9 @@ enum StudyFigures {
     static func reconstructions(_ model: VariationalAutoencoder, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
         let count = min(10, test.count)
         let originals = test.matrix(0..<count)
-        let reconstructed = model.reconstructed(originals)
-        let both = Matrix(rows: 2 * count, columns: test.imageSize)
-        both.base.update(from: originals.base, count: originals.count)
-        (both.base + originals.count).update(from: reconstructed.base, count: reconstructed.count)
         let grid = RunFigures.grid(for: model.configuration, columns: count, scale: 2)
-        return .png(try grid.png(both), caption: caption, fileName: "figures/\(file).png")
+        return .png(try grid.png(RunFigures.stacked(originals, over: model.reconstructed(originals))), caption: caption,
+                    fileName: "figures/\(file).png")
     }
 
     /// The test images' mean codings on their first two principal axes, coloured by class,

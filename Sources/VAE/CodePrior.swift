@@ -139,9 +139,16 @@ public final class CodePriorTraining {
         logitGradient = BatchBuffer(columns: prior.positions * prior.codebookSize)
     }
 
+    /// The codes of `images`, in the quantizer's own array (which may hold more, from a
+    /// larger batch before): read every step, so not copied.
+    private func codes(of images: Matrix) -> [Int32] {
+        autoencoder.quantizer.chooseCodes(autoencoder.encoder(images))
+        return autoencoder.quantizer.codes
+    }
+
     @discardableResult
     public func computeGradients(images: Matrix, noise: Matrix, latentWarmUp: Float = 1) -> LossBreakdown {
-        let codes = autoencoder.codes(of: images)
+        let codes = codes(of: images)
         let logits = prior(autoencoder.quantizer.embed(codes, images: images.rows))
         let gradient = logitGradient.withRows(images.rows)
         let nats = prior.negativeLogLikelihood(logits: logits, codes: codes, gradient: gradient)
@@ -150,7 +157,7 @@ public final class CodePriorTraining {
     }
 
     public func loss(images: Matrix, noise: Matrix, latentWarmUp: Float = 1) -> LossBreakdown {
-        let codes = autoencoder.codes(of: images)
+        let codes = codes(of: images)
         let nats = prior.negativeLogLikelihood(logits: prior(autoencoder.quantizer.embed(codes, images: images.rows)),
                                                codes: codes, gradient: nil)
         return LossBreakdown(total: nats, reconstruction: 0, latent: nats, divergence: nats)

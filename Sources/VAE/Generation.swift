@@ -16,9 +16,6 @@ public enum Prior: String, Codable, CaseIterable, Sendable {
     case secondStage = "second-stage"
     /// A VQ-VAE's PixelCNN over its codes.
     case codePrior = "pixelcnn"
-
-    /// Whether codings are drawn by a model trained or fitted for the run, not by formula.
-    public var isLearned: Bool { self == .gmm || self == .secondStage || self == .codePrior }
 }
 
 /// Codings to decode: random draws, a line along one axis, a path between two codings.
