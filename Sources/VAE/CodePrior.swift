@@ -152,7 +152,7 @@ public final class CodePriorTraining {
         let logits = prior(autoencoder.quantizer.embed(codes, images: images.rows))
         let gradient = logitGradient.withRows(images.rows)
         let nats = prior.negativeLogLikelihood(logits: logits, codes: codes, gradient: gradient)
-        prior.network.backward(gradient, needsInputGradient: false)
+        _ = prior.network.backward(gradient, needsInputGradient: false)
         return LossBreakdown(total: nats, reconstruction: 0, latent: nats, divergence: nats)
     }
 

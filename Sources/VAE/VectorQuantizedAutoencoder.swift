@@ -74,7 +74,7 @@ public final class VectorQuantizedAutoencoder {
         let squaredError = quantizer.squaredError(quantized: quantized)
         let quantizedGradient = decoder.backward(gradient)!
         let encodedGradient = quantizer.backward(quantizedGradient, quantized: quantized, commitment: commitment)
-        encoder.backward(encodedGradient, needsInputGradient: false)
+        _ = encoder.backward(encodedGradient, needsInputGradient: false)
         return breakdown(reconstruction: reconstruction, squaredError: squaredError)
     }
 
