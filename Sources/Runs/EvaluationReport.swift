@@ -24,6 +24,14 @@ public struct EvaluationReport: Codable, Sendable {
     public var latentUsage: LatentUsage?
     /// How many codebook vectors the test images use (a VQ-VAE's).
     public var codebookUsage: CodebookUsage?
+    /// The likelihood bound in bits per dimension of the 8-bit pixels, and how it was
+    /// measured: the one figure that compares likelihoods across families (nil where the
+    /// likelihood is not a distribution of pixel values).
+    public var bitsPerDimension: Double?
+    /// The spectral sharpness of the test images' reconstructions ÷ the images': how sharp the
+    /// decoder draws what it is given, the ceiling of its samples' sharpness.
+    public var reconstructionSharpness: SpectralSharpness?
+    public var eightBitMeasure: EightBitMeasure?
     /// The model family, when it is not the book's VAE.
     public var family: String?
     /// Why no samples were measured, when a model cannot make them yet.

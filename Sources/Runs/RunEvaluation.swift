@@ -64,6 +64,11 @@ public enum RunEvaluation {
             report = measureLikelihood(model, prior: prior, configuration, test: test, options: options)
         }
         report.fixedVarianceConstant = configuration.model.likelihood.fixedVarianceConstant(pixels: configuration.model.imageSize)
+        report.reconstructionSharpness = reconstructionSharpness(trained, test: test, shape: configuration.model.imageShape)
+        if let estimate = report.importanceWeighted {
+            report.bitsPerDimension = estimate.bitsPerDimension
+            report.eightBitMeasure = estimate.eightBitMeasure
+        }
         if configuration.model.family != .vae { report.family = configuration.model.family.rawValue }
         if let training {
             let prior = options.prior ?? configuration.model.family.defaultPrior
@@ -120,7 +125,27 @@ public enum RunEvaluation {
             squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
             importanceWeighted: nil, latentUsage: nil)
         report.codebookUsage = model.codebookUsage(on: test, batchSize: batchSize)
+        let measure = configuration.model.likelihood.eightBitMeasure
+        let boundNats = measure == .dequantized ? model.dequantizedReconstructionNats(on: test, batchSize: batchSize) : nats
+        report.bitsPerDimension = measure.bitsPerDimension(nats: Double(boundNats + divergence), values: test.imageSize)
+        report.eightBitMeasure = measure
         return report
+    }
+
+    /// The spectral sharpness of reconstructions of the first test images (through the mean
+    /// coding or the codes) against the images themselves: how sharp the decoder can draw at
+    /// all, the ceiling of its samples.
+    static func reconstructionSharpness(_ trained: TrainedModel, test: ImageDataset, shape: ImageShape) -> SpectralSharpness? {
+        let real = test.matrix(0..<min(test.count, 2000))
+        guard real.rows > 0, SpectralSharpness.meanHighFrequencyShare(real, shape: shape) > 0 else { return nil }
+        let reconstructions = Matrix(rows: real.rows, columns: real.columns)
+        for start in stride(from: 0, to: real.rows, by: 500) {
+            let rows = min(500, real.rows - start)
+            let batch = Matrix(rows: rows, columns: real.columns)
+            batch.base.update(from: real.base + start * real.columns, count: batch.count)
+            (reconstructions.base + start * real.columns).update(from: trained.reconstructed(batch).base, count: batch.count)
+        }
+        return SpectralSharpness(samples: reconstructions, real: real, shape: shape)
     }
 
     /// −log p(x) on the test images, or a seeded random subset of them.

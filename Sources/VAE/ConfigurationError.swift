@@ -11,6 +11,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
         case samples, importanceSamples, subset
         case weights, run
         case model, codebookSize, codeDimension, commitment, priorChannels, priorBlocks, priorEpochs, secondStageHidden
+        case perceptual
 
         /// The words for it in a sentence.
         public var phrase: String {
@@ -39,6 +40,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
             case .priorBlocks: "the code prior's blocks"
             case .priorEpochs: "the prior's epochs"
             case .secondStageHidden: "the second stage's hidden layer sizes"
+            case .perceptual: "the perceptual term's weight"
             default: "the " + rawValue
             }
         }

@@ -19,6 +19,11 @@ public struct LikelihoodEstimate: Codable, Equatable, Sendable {
     public var negativeELBO: Double
     public var samples: Int
     public var images: Int
+    /// The bound in bits per dimension of the 8-bit pixels, where the likelihood allows one
+    /// (`EightBitMeasure`); nil for the Bernoulli likelihood.
+    public var bitsPerDimension: Double?
+    /// How `bitsPerDimension` was measured.
+    public var eightBitMeasure: EightBitMeasure?
 }
 
 extension VariationalAutoencoder {
@@ -32,10 +37,18 @@ extension VariationalAutoencoder {
         let image = Matrix(rows: 1, columns: dataset.imageSize)
         let noise = Matrix(rows: chunk, columns: size)
         let codings = Matrix(rows: chunk, columns: size)
+        let measure = reconstructionLoss.likelihood.eightBitMeasure
+        // A density's bits are measured on the image moved within its levels' bins, with the
+        // same codings (drawn from q(z | x) of the image itself, a proposal as valid as any),
+        // from noise of its own, so the codings' draws stay the bound's.
+        let dequantized = measure == .dequantized ? Matrix(rows: 1, columns: dataset.imageSize) : nil
+        var dequantization = SeededGenerator(seed: 0xDE9)
         var logWeights = [Double](repeating: 0, count: samples)
-        var totalBound = 0.0, totalELBO = 0.0
+        var dequantizedLogWeights = [Double](repeating: 0, count: dequantized == nil ? 0 : samples)
+        var totalBound = 0.0, totalELBO = 0.0, totalDequantized = 0.0
         for index in 0..<dataset.count {
             dataset.fill(image, with: [index])
+            if let dequantized { EightBitMeasure.dequantize(image, into: dequantized, using: &dequantization) }
             let (mean, logVariance) = encoder(image)
             let mu = Array(mean.row(0)), gamma = Array(logVariance.row(0))
             let sigma = gamma.map { expf(0.5 * $0) }
@@ -63,15 +76,27 @@ extension VariationalAutoencoder {
                     let negativeLogLikelihood = reconstructionLoss.negativeLogLikelihood(
                         output: output.base + r * output.columns, target: image.base)
                     logWeights[start + r] = -Double(negativeLogLikelihood) + priorTerms[r]
+                    if let dequantized {
+                        dequantizedLogWeights[start + r] = priorTerms[r] - Double(reconstructionLoss.negativeLogLikelihood(
+                            output: output.base + r * output.columns, target: dequantized.base))
+                    }
                 }
             }
-            let largest = logWeights.max()!
-            let sum = logWeights.reduce(0.0) { $0 + exp($1 - largest) }
-            totalBound += largest + log(sum) - log(Double(samples))
+            totalBound += Self.logMeanExp(logWeights)
             totalELBO += logWeights.reduce(0, +) / Double(samples)
+            if dequantized != nil { totalDequantized += Self.logMeanExp(dequantizedLogWeights) }
         }
         let n = Double(max(dataset.count, 1))
+        let boundNats = measure == .dequantized ? -totalDequantized / n : -totalBound / n
         return LikelihoodEstimate(negativeLogLikelihood: -totalBound / n, negativeELBO: -totalELBO / n,
-                                  samples: samples, images: dataset.count)
+                                  samples: samples, images: dataset.count,
+                                  bitsPerDimension: measure.bitsPerDimension(nats: boundNats, values: dataset.imageSize),
+                                  eightBitMeasure: measure)
+    }
+
+    /// log (1/k) Σ exp(wⱼ), without overflow.
+    static func logMeanExp(_ logWeights: [Double]) -> Double {
+        let largest = logWeights.max()!
+        return largest + log(logWeights.reduce(0.0) { $0 + exp($1 - largest) }) - log(Double(logWeights.count))
     }
 }

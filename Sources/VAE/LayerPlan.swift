@@ -94,11 +94,12 @@ struct LayerPlan {
                 let channels = last ? configuration.channels : filters[index - 1]
                 decoder.append(.transposedConvolution(
                     name: last ? "decoder.output" : "decoder.deconv\(filters.count - index)", input: shape,
-                    filters: channels, stride: 2, activation: last ? output : activation))
+                    filters: last ? configuration.decoderOutputsPerPixel : channels, stride: 2,
+                    activation: last ? output : activation))
                 shape = ImageShape(height: shape.height * 2, width: shape.width * 2, channels: channels)
             }
         } else {
-            decoder.append(.dense(name: "decoder.output", inputs: width, outputs: configuration.imageSize, activation: output))
+            decoder.append(.dense(name: "decoder.output", inputs: width, outputs: configuration.decoderOutputs, activation: output))
         }
         guard parameterCount != nil else { throw ConfigurationError("the model is too large to count its parameters") }
     }
@@ -147,7 +148,8 @@ struct VectorQuantizedPlan {
             let last = index == 0
             let channels = last ? configuration.channels : filters[index - 1]
             decoder.append(.transposedConvolution(name: last ? "decoder.output" : "decoder.deconv\(filters.count - index)",
-                                                  input: shape, filters: channels, stride: 2,
+                                                  input: shape, filters: last ? configuration.decoderOutputsPerPixel : channels,
+                                                  stride: 2,
                                                   activation: last ? .linear : activation))
             shape = ImageShape(height: shape.height * 2, width: shape.width * 2, channels: channels)
         }

@@ -29,13 +29,16 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     public var codePrior: CodePriorSettings?
     /// The second VAE of a two-stage model (`two-stage` only).
     public var secondStage: SecondStageSettings?
+    /// The weight of the feature-matching term (`PerceptualLoss`) in the decoder's loss; 0
+    /// for none, the book's.
+    public var perceptual: Float
 
     public init(imageHeight: Int = 28, imageWidth: Int = 28, channels: Int = 1, codingSize: Int = 10,
                 hidden: [Int] = [150, 100], activation: ActivationChoice = .relu,
                 likelihood: Likelihood = .mse, beta: Float = 1,
                 architecture: Architecture = .dense, filters: [Int] = [], noise: Noise = .gaussian,
                 family: ModelFamily = .vae, quantizer: VectorQuantizerSettings? = nil, codePrior: CodePriorSettings? = nil,
-                secondStage: SecondStageSettings? = nil) {
+                secondStage: SecondStageSettings? = nil, perceptual: Float = 0) {
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth
         self.channels = channels
@@ -51,6 +54,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         self.quantizer = quantizer
         self.codePrior = codePrior
         self.secondStage = secondStage
+        self.perceptual = perceptual
     }
 
     /// A VQ-VAE for Fashion-MNIST: stride-2 convolutions of 32 and 64 filters down to a 7×7
@@ -62,7 +66,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case imageHeight, imageWidth, channels, codingSize, hidden, activation, likelihood, beta, architecture, filters, noise
-        case family, quantizer, codePrior, secondStage
+        case family, quantizer, codePrior, secondStage, perceptual
     }
 
     /// Reads a configuration; keys added after the first version may be missing.
@@ -83,6 +87,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         quantizer = try container.decodeIfPresent(VectorQuantizerSettings.self, forKey: .quantizer)
         codePrior = try container.decodeIfPresent(CodePriorSettings.self, forKey: .codePrior)
         secondStage = try container.decodeIfPresent(SecondStageSettings.self, forKey: .secondStage)
+        perceptual = try container.decodeIfPresent(Float.self, forKey: .perceptual) ?? 0
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -103,6 +108,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         try container.encodeIfPresent(quantizer, forKey: .quantizer)
         try container.encodeIfPresent(codePrior, forKey: .codePrior)
         try container.encodeIfPresent(secondStage, forKey: .secondStage)
+        if perceptual != 0 { try container.encode(perceptual, forKey: .perceptual) }
     }
 
     /// The second VAE of a two-stage model over this model's codings: each coding an
@@ -113,12 +119,21 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
                                   hidden: secondStage.hidden, activation: activation, likelihood: .gaussian)
     }
 
+    /// The feature-matching term this configuration weighs in, or nil.
+    var perceptualLoss: PerceptualLoss? {
+        perceptual > 0 ? PerceptualLoss(weight: perceptual, shape: imageShape, likelihood: likelihood) : nil
+    }
+
     public var imageShape: ImageShape { ImageShape(height: imageHeight, width: imageWidth, channels: channels) }
 
     /// The book's model for Fashion-MNIST.
     public static let book = ModelConfiguration()
 
     public var imageSize: Int { imageHeight * imageWidth * channels }
+
+    /// The decoder's outputs per pixel and per image: the likelihood's parameters of each value.
+    public var decoderOutputsPerPixel: Int { channels * likelihood.outputsPerValue }
+    public var decoderOutputs: Int { imageSize * likelihood.outputsPerValue }
 
     /// Checks that every size makes sense, with a message a user can act on.
     public func validate() throws(ConfigurationError) {
@@ -146,6 +161,10 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
             break
         }
         if !beta.isFinite || beta < 0 { throw ConfigurationError(.beta, beta, "must be a non-negative number") }
+        if !perceptual.isFinite || perceptual < 0 { throw ConfigurationError(.perceptual, perceptual, "must be a non-negative number") }
+        if perceptual > 0, imageHeight < 4 || imageWidth < 4 {
+            throw ConfigurationError(.perceptual, perceptual, "needs images of at least 4×4 pixels for its network's two stride-2 convolutions")
+        }
         if imageHeight > 1 << 14 || imageWidth > 1 << 14 || channels > 4 {
             throw ConfigurationError(.imageShape, "\(imageHeight)×\(imageWidth)×\(channels)", "is beyond what this library trains")
         }

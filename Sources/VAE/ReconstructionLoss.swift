@@ -15,6 +15,15 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
     /// A Gaussian decoder whose variance is learned (one σ shared by all pixels): the
     /// negative log-likelihood summed over pixels, in nats. The output is the mean.
     case gaussian
+    /// A logistic per pixel with its own location and scale, both decoded, discretised to the
+    /// 256 levels of an 8-bit pixel (PixelCNN++'s likelihood, one component): a probability
+    /// of each pixel's actual level rather than a density, in nats. The decoder outputs two
+    /// values per pixel value (`DiscretizedLogistic`).
+    case logistic
+
+    /// Decoder outputs per pixel value: the logistic's location and log-scale, one output for
+    /// the others.
+    public var outputsPerValue: Int { self == .logistic ? 2 : 1 }
 
     /// The constant of the book's fixed-variance likelihood in nats per image of `pixels`
     /// values, pixels × ½ ln π (≈ 449 for 784): part of every −log p(x) it reports, whatever
@@ -23,12 +32,80 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
         self == .mse ? Float(pixels) * 0.5 * logf(Float.pi) : nil
     }
 
-    /// Turns the decoder's output into images in place: the Bernoulli decoder outputs
-    /// logits (so its loss is computed stably from them), the others the pixel means.
-    public func images(fromOutput output: Matrix) {
-        guard self == .bernoulli else { return }
-        let values = output.buffer
-        for i in values.indices { values[i] = logistic(values[i]) }
+    /// The decoder's output as images of `channels` values per pixel: the Bernoulli decoder
+    /// outputs logits (so its loss is computed stably from them) and they are turned into
+    /// means in place; the logistic's locations, clamped to [0, 1] (the most likely level),
+    /// go to a new matrix; the others' outputs are the means already.
+    public func images(fromOutput output: Matrix, channels: Int) -> Matrix {
+        switch self {
+        case .mse, .gaussian:
+            return output
+        case .bernoulli:
+            let values = output.buffer
+            for i in values.indices { values[i] = NeuralNetwork.logistic(values[i]) }
+            return output
+        case .logistic:
+            let images = Matrix(rows: output.rows, columns: output.columns / 2)
+            for r in 0..<output.rows {
+                let locations = output.base + r * output.columns, row = images.base + r * images.columns
+                for i in 0..<images.columns {
+                    row[i] = min(max(locations[DiscretizedLogistic.locationIndex(i, channels: channels)], 0), 1)
+                }
+            }
+            return images
+        }
+    }
+
+    /// How −log p(x) under this likelihood becomes bits per dimension of 8-bit pixels.
+    public var eightBitMeasure: EightBitMeasure {
+        switch self {
+        case .logistic: .discrete
+        case .mse, .gaussian: .dequantized
+        case .bernoulli: .notADensity
+        }
+    }
+}
+
+/// How a likelihood's −log p(x) compares across models as bits per dimension of the 8-bit
+/// pixels, and whether it can.
+public enum EightBitMeasure: String, Codable, Sendable {
+    /// A probability of each pixel's level: −log₂ P(x) ÷ values, exact up to the bound.
+    case discrete
+    /// A density on real pixels: measured on images dequantised with uniform noise across
+    /// each level's bin of width 1/255, −log₂ p(x + u) ÷ values + log₂ 255 bounds the bits
+    /// of the discrete pixels from above (Theis, van den Oord and Bethge, 2016).
+    case dequantized
+    /// Not a distribution over pixel values at all (the Bernoulli likelihood of grey
+    /// pixels does not sum to one over them): no bits per dimension.
+    case notADensity
+
+    /// `images` (pixels k/255) moved uniformly within their levels' bins into `noisy`, with
+    /// noise from `generator`: what a density's bits are measured on.
+    public static func dequantize(_ images: Matrix, into noisy: Matrix, using generator: inout SeededGenerator) {
+        precondition(images.rows == noisy.rows && images.columns == noisy.columns)
+        for i in 0..<images.count { noisy.base[i] = images.base[i] + Float.random(in: -0.5..<0.5, using: &generator) / 255 }
+    }
+
+    /// What the figure is and what it may be compared with, in a sentence.
+    public var explanation: String {
+        switch self {
+        case .discrete:
+            "a probability of the pixels' levels; comparable with every other model's bits per dimension"
+        case .dequantized:
+            "a density on real pixels, measured on images moved within their levels' bins (uniform "
+                + "dequantisation): an upper bound, comparable with every other model's bits per dimension"
+        case .notADensity:
+            "none: the Bernoulli likelihood is not a distribution of grey pixels, so its −log p(x) compares with no other likelihood's"
+        }
+    }
+
+    /// Bits per value from −log p(x) in nats per image of `values` values.
+    public func bitsPerDimension(nats: Double, values: Int) -> Double? {
+        switch self {
+        case .discrete: nats / (Double(values) * M_LN2)
+        case .dequantized: nats / (Double(values) * M_LN2) + log2(255)
+        case .notADensity: nil
+        }
     }
 }
 
@@ -38,27 +115,33 @@ public final class ReconstructionLoss {
     public let likelihood: Likelihood
     /// Values per image.
     public let imageSize: Int
+    /// Values per pixel (the logistic's outputs interleave per pixel).
+    public let channels: Int
     /// log σ of the Gaussian likelihood, learned with the network; nil for the others.
     public let logScale: Parameter?
     /// Each image's loss and scale-gradient term, reused from batch to batch.
     private var rowTerms = BatchBuffer(columns: 2)
 
-    public init(_ likelihood: Likelihood, imageSize: Int) {
-        self.likelihood = likelihood
-        self.imageSize = imageSize
-        logScale = likelihood == .gaussian ? Parameter(name: "decoder.log_sigma", value: Matrix(rows: 1, columns: 1)) : nil
+    public convenience init(_ likelihood: Likelihood, imageSize: Int, channels: Int = 1) {
+        self.init(likelihood, imageSize: imageSize, channels: channels,
+                  logScale: likelihood == .gaussian ? Parameter(name: "decoder.log_sigma", value: Matrix(rows: 1, columns: 1)) : nil)
     }
 
-    private init(_ likelihood: Likelihood, imageSize: Int, logScale: Parameter?) {
+    private init(_ likelihood: Likelihood, imageSize: Int, channels: Int, logScale: Parameter?) {
+        precondition(channels >= 1 && imageSize % channels == 0, "\(imageSize) values in pixels of \(channels)")
         self.likelihood = likelihood
         self.imageSize = imageSize
+        self.channels = channels
         self.logScale = logScale
     }
 
     /// The same loss on the same log σ, with a gradient of its own.
     func replica() -> ReconstructionLoss {
-        ReconstructionLoss(likelihood, imageSize: imageSize, logScale: logScale.map { Parameter(sharing: $0) })
+        ReconstructionLoss(likelihood, imageSize: imageSize, channels: channels, logScale: logScale.map { Parameter(sharing: $0) })
     }
+
+    /// Decoder outputs per image.
+    public var outputSize: Int { imageSize * likelihood.outputsPerValue }
 
     public var parameters: [Parameter] { logScale.map { [$0] } ?? [] }
 
@@ -67,7 +150,7 @@ public final class ReconstructionLoss {
     public var latentScale: Float {
         switch likelihood {
         case .mse: 1 / Float(imageSize)
-        case .bernoulli, .gaussian: 1
+        case .bernoulli, .gaussian, .logistic: 1
         }
     }
 
@@ -77,7 +160,7 @@ public final class ReconstructionLoss {
     public func nats(_ loss: Float) -> Float {
         switch likelihood {
         case .mse: Float(imageSize) * (loss + 0.5 * logf(Float.pi))
-        case .bernoulli, .gaussian: loss
+        case .bernoulli, .gaussian, .logistic: loss
         }
     }
 
@@ -95,13 +178,15 @@ public final class ReconstructionLoss {
         case .gaussian:
             Float(imageSize) * (0.5 * logf(2 * Float.pi) + logScale!.value.base[0])
                 + 0.5 * expf(-2 * logScale!.value.base[0]) * Reductions.squaredDistance(y, x, count: imageSize)
+        case .logistic:
+            DiscretizedLogistic.negativeLogLikelihood(output: y, target: x, values: imageSize, channels: channels, gradient: nil)
         }
     }
 
     /// The loss averaged over the batch, in this loss's units. When `gradient` is given it
     /// receives d(loss) / d(output): the gradient of the batch mean, ready for `backward`.
     public func evaluate(output: Matrix, target: Matrix, gradient: Matrix?) -> Float {
-        precondition(output.rows == target.rows && output.columns == target.columns)
+        precondition(output.rows == target.rows && output.columns == outputSize && target.columns == imageSize)
         let rows = output.rows
         // Rows are computed on every core; their terms are then added in row order, so the
         // total does not depend on the number of cores.
@@ -111,8 +196,8 @@ public final class ReconstructionLoss {
         let gaussian = (precision: expf(-2 * s), constant: Float(imageSize) * (0.5 * logf(2 * Float.pi) + s))
         Parallel.forEachRowSlice(rows: rows, columns: imageSize) { slice in
             for r in slice {
-                let (loss, scaleTerm) = rowLoss(output.base + r * imageSize, target.base + r * imageSize,
-                                                gradient: gradient.map { $0.base + r * imageSize }, rows: rows, gaussian: gaussian)
+                let (loss, scaleTerm) = rowLoss(output.base + r * outputSize, target.base + r * imageSize,
+                                                gradient: gradient.map { $0.base + r * outputSize }, rows: rows, gaussian: gaussian)
                 terms.base[2 * r] = loss
                 terms.base[2 * r + 1] = scaleTerm
             }
@@ -155,6 +240,10 @@ public final class ReconstructionLoss {
             }
             let squares = Reductions.squaredDistance(y, x, count: imageSize)
             return (constant + 0.5 * precision * squares, Float(imageSize) - precision * squares)
+        case .logistic:
+            let loss = DiscretizedLogistic.negativeLogLikelihood(output: y, target: x, values: imageSize, channels: channels,
+                                                                 gradient: g.map { ($0, 1 / Float(rows)) })
+            return (loss, 0)
         }
     }
 }

@@ -3,7 +3,8 @@ import NeuralNetwork
 
 /// The loss of a batch and its parts.
 public struct LossBreakdown: Codable, Equatable, Sendable {
-    /// The quantity minimised: `reconstruction + latent`.
+    /// The quantity minimised: `reconstruction + latent`, plus the perceptual term where the
+    /// model has one (`total` − the two).
     public var total: Float
     /// The reconstruction loss, in the likelihood's units (the book's: MSE per pixel).
     public var reconstruction: Float
@@ -30,6 +31,8 @@ public final class VariationalAutoencoder {
     public let decoder: Decoder
     public let sampling: Sampling
     public let reconstructionLoss: ReconstructionLoss
+    /// The feature-matching term, where the configuration weighs one in.
+    public let perceptualLoss: PerceptualLoss?
     /// Every trainable parameter, encoder first, in the order of `config.json`'s layers.
     public let parameters: [Parameter]
     private var outputGradient: BatchBuffer
@@ -40,24 +43,27 @@ public final class VariationalAutoencoder {
         try configuration.validate()
         let plan = try LayerPlan(configuration)
         self.init(configuration, encoder: Encoder(plan, generator: &generator), decoder: Decoder(plan, generator: &generator),
-                  reconstructionLoss: ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize))
+                  reconstructionLoss: ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize, channels: configuration.channels),
+                  perceptualLoss: configuration.perceptualLoss)
     }
 
-    private init(_ configuration: ModelConfiguration, encoder: Encoder, decoder: Decoder, reconstructionLoss: ReconstructionLoss) {
+    private init(_ configuration: ModelConfiguration, encoder: Encoder, decoder: Decoder, reconstructionLoss: ReconstructionLoss,
+                 perceptualLoss: PerceptualLoss?) {
         self.configuration = configuration
         self.encoder = encoder
         self.decoder = decoder
         self.reconstructionLoss = reconstructionLoss
+        self.perceptualLoss = perceptualLoss
         sampling = Sampling(codingSize: configuration.codingSize)
         parameters = encoder.parameters + decoder.parameters + reconstructionLoss.parameters
-        outputGradient = BatchBuffer(columns: configuration.imageSize)
+        outputGradient = BatchBuffer(columns: configuration.decoderOutputs)
     }
 
     /// A model on the same weights (shared, not copied) with buffers and gradients of its
     /// own: a second core trains another part of each batch on it.
     public func replica() -> VariationalAutoencoder {
         VariationalAutoencoder(configuration, encoder: encoder.replica(), decoder: decoder.replica(),
-                               reconstructionLoss: reconstructionLoss.replica())
+                               reconstructionLoss: reconstructionLoss.replica(), perceptualLoss: perceptualLoss?.replica())
     }
 
     /// The weight of the KL divergence in the total loss, for a warm-up factor in [0, 1]
@@ -72,6 +78,7 @@ public final class VariationalAutoencoder {
         let output = decoder(codings)
         let gradient = outputGradient.withRows(images.rows)
         let reconstruction = reconstructionLoss.evaluate(output: output, target: images, gradient: gradient)
+        let perceptual = perceptualLoss?.evaluate(output: output, target: images, gradient: gradient) ?? 0
         let divergence = LatentLoss.value(mean: mean, logVariance: logVariance)
 
         let codingsGradient = decoder.backward(gradient)
@@ -79,7 +86,7 @@ public final class VariationalAutoencoder {
         LatentLoss.addGradient(mean: mean, logVariance: logVariance, weight: latentWeight(warmUp: latentWarmUp),
                                meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
         encoder.backward(meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
-        return breakdown(reconstruction: reconstruction, divergence: divergence, latentWarmUp: latentWarmUp)
+        return breakdown(reconstruction: reconstruction, divergence: divergence, perceptual: perceptual, latentWarmUp: latentWarmUp)
     }
 
     /// The loss of a batch for the given noise, without gradients (validation, evaluation).
@@ -88,13 +95,14 @@ public final class VariationalAutoencoder {
         let codings = sampling.forward(mean: mean, logVariance: logVariance, noise: noise)
         let output = decoder(codings)
         let reconstruction = reconstructionLoss.evaluate(output: output, target: images, gradient: nil)
+        let perceptual = perceptualLoss?.evaluate(output: output, target: images, gradient: nil) ?? 0
         return breakdown(reconstruction: reconstruction, divergence: LatentLoss.value(mean: mean, logVariance: logVariance),
-                         latentWarmUp: latentWarmUp)
+                         perceptual: perceptual, latentWarmUp: latentWarmUp)
     }
 
-    private func breakdown(reconstruction: Float, divergence: Float, latentWarmUp: Float) -> LossBreakdown {
+    private func breakdown(reconstruction: Float, divergence: Float, perceptual: Float, latentWarmUp: Float) -> LossBreakdown {
         let latent = latentWeight(warmUp: latentWarmUp) * divergence
-        return LossBreakdown(total: reconstruction + latent, reconstruction: reconstruction,
+        return LossBreakdown(total: reconstruction + latent + perceptual, reconstruction: reconstruction,
                              latent: latent, divergence: divergence)
     }
 
@@ -132,11 +140,9 @@ public final class VariationalAutoencoder {
     /// the batch, so 10,000 codings at once would hold gigabytes of patches.
     static let decodingBatch = 500
 
-    /// Images in the decoder's own buffer, valid until its next call.
+    /// Images in the decoder's own buffer (the logistic's in a new one), valid until its next call.
     func decodeInPlace(_ codings: Matrix) -> Matrix {
-        let output = decoder(codings)
-        configuration.likelihood.images(fromOutput: output)
-        return output
+        configuration.likelihood.images(fromOutput: decoder(codings), channels: configuration.channels)
     }
 
     /// Reconstructions from the mean codings, in the decoder's own buffer.

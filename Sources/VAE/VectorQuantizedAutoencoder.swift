@@ -20,6 +20,8 @@ public final class VectorQuantizedAutoencoder {
     public let quantizer: VectorQuantizer
     public let decoder: Sequential
     public let reconstructionLoss: ReconstructionLoss
+    /// The feature-matching term, where the configuration weighs one in.
+    public let perceptualLoss: PerceptualLoss?
     /// Positions × values of the grid of codes.
     public let grid: ImageShape
     public let parameters: [Parameter]
@@ -38,25 +40,27 @@ public final class VectorQuantizedAutoencoder {
                                         positions: plan.grid.height * plan.grid.width, generator: &generator)
         let decoder = Sequential(plan.decoder.map { $0.make(&generator) })
         self.init(configuration, encoder: encoder, quantizer: quantizer, decoder: decoder, grid: plan.grid,
-                  reconstructionLoss: ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize))
+                  reconstructionLoss: ReconstructionLoss(configuration.likelihood, imageSize: configuration.imageSize, channels: configuration.channels),
+                  perceptualLoss: configuration.perceptualLoss)
     }
 
     private init(_ configuration: ModelConfiguration, encoder: Sequential, quantizer: VectorQuantizer, decoder: Sequential,
-                 grid: ImageShape, reconstructionLoss: ReconstructionLoss) {
+                 grid: ImageShape, reconstructionLoss: ReconstructionLoss, perceptualLoss: PerceptualLoss?) {
         self.configuration = configuration
         self.encoder = encoder
         self.quantizer = quantizer
         self.decoder = decoder
         self.grid = grid
         self.reconstructionLoss = reconstructionLoss
+        self.perceptualLoss = perceptualLoss
         parameters = encoder.parameters + [quantizer.codebook] + decoder.parameters + reconstructionLoss.parameters
-        outputGradient = BatchBuffer(columns: configuration.imageSize)
+        outputGradient = BatchBuffer(columns: configuration.decoderOutputs)
     }
 
     public func replica() -> VectorQuantizedAutoencoder {
         VectorQuantizedAutoencoder(configuration, encoder: encoder.replica() as! Sequential, quantizer: quantizer.replica(),
                                    decoder: decoder.replica() as! Sequential, grid: grid,
-                                   reconstructionLoss: reconstructionLoss.replica())
+                                   reconstructionLoss: reconstructionLoss.replica(), perceptualLoss: perceptualLoss?.replica())
     }
 
     public var commitment: Float { configuration.quantizer?.commitment ?? 0 }
@@ -71,25 +75,28 @@ public final class VectorQuantizedAutoencoder {
         let output = decoder(quantized)
         let gradient = outputGradient.withRows(images.rows)
         let reconstruction = reconstructionLoss.evaluate(output: output, target: images, gradient: gradient)
+        let perceptual = perceptualLoss?.evaluate(output: output, target: images, gradient: gradient) ?? 0
         let squaredError = quantizer.squaredError(quantized: quantized)
         let quantizedGradient = decoder.backward(gradient)!
         let encodedGradient = quantizer.backward(quantizedGradient, quantized: quantized, commitment: commitment)
         _ = encoder.backward(encodedGradient, needsInputGradient: false)
-        return breakdown(reconstruction: reconstruction, squaredError: squaredError)
+        return breakdown(reconstruction: reconstruction, squaredError: squaredError, perceptual: perceptual)
     }
 
     public func loss(images: Matrix, noise: Matrix, latentWarmUp: Float = 1) -> LossBreakdown {
         let quantized = quantizer(encoder(images))
         let output = decoder(quantized)
         let reconstruction = reconstructionLoss.evaluate(output: output, target: images, gradient: nil)
-        return breakdown(reconstruction: reconstruction, squaredError: quantizer.squaredError(quantized: quantized))
+        let perceptual = perceptualLoss?.evaluate(output: output, target: images, gradient: nil) ?? 0
+        return breakdown(reconstruction: reconstruction, squaredError: quantizer.squaredError(quantized: quantized),
+                         perceptual: perceptual)
     }
 
     /// The codebook and commitment losses are the latent part; the KL divergence is the
     /// uniform prior's constant.
-    private func breakdown(reconstruction: Float, squaredError: Float) -> LossBreakdown {
+    private func breakdown(reconstruction: Float, squaredError: Float, perceptual: Float) -> LossBreakdown {
         let latent = (1 + commitment) * squaredError
-        return LossBreakdown(total: reconstruction + latent, reconstruction: reconstruction, latent: latent,
+        return LossBreakdown(total: reconstruction + latent + perceptual, reconstruction: reconstruction, latent: latent,
                              divergence: uniformPriorDivergence)
     }
 
@@ -121,9 +128,9 @@ public final class VectorQuantizedAutoencoder {
         for start in stride(from: 0, to: count, by: batch) {
             let rows = min(batch, count - start), positions = quantizer.positions
             let slice = Array(codes[(start * positions)..<((start + rows) * positions)])
-            let output = decoder(quantizer.embed(slice, images: rows))
-            configuration.likelihood.images(fromOutput: output)
-            (images.base + start * images.columns).update(from: output.base, count: output.count)
+            let decoded = configuration.likelihood.images(fromOutput: decoder(quantizer.embed(slice, images: rows)),
+                                                          channels: configuration.channels)
+            (images.base + start * images.columns).update(from: decoded.base, count: decoded.count)
         }
         return images
     }
@@ -144,9 +151,7 @@ public final class VectorQuantizedAutoencoder {
 
     /// Reconstructions in the decoder's own buffer, valid until its next call.
     func reconstructInPlace(_ images: Matrix) -> Matrix {
-        let output = decoder(quantizer(encoder(images)))
-        configuration.likelihood.images(fromOutput: output)
-        return output
+        configuration.likelihood.images(fromOutput: decoder(quantizer(encoder(images))), channels: configuration.channels)
     }
 }
 
@@ -182,6 +187,24 @@ extension VectorQuantizedAutoencoder {
             count == 0 ? sum : sum - Double(count) / total * log(Double(count) / total)
         }
         return CodebookUsage(codebookSize: counts.count, codesUsed: counts.count { $0 > 0 }, perplexity: exp(entropy))
+    }
+
+    /// −log p(y | k(x)) in nats per image, averaged over `dataset`: the likelihood of each
+    /// image moved uniformly within its pixels' bins (y), decoded from the clean image's codes
+    /// k(x). With −log p(k(x)) added it bounds −log p(y), since p(y) ≥ p(y | k) p(k) for any k.
+    public func dequantizedReconstructionNats(on dataset: ImageDataset, batchSize: Int) -> Float {
+        let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        let noisy = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
+        var generator = SeededGenerator(seed: 0xDE9), total = 0.0
+        for start in stride(from: 0, to: dataset.count, by: batchSize) {
+            let range = start..<min(start + batchSize, dataset.count)
+            dataset.fill(batch, with: range)
+            noisy.setRows(range.count)
+            EightBitMeasure.dequantize(batch, into: noisy, using: &generator)
+            let output = decoder(quantizer(encoder(batch)))
+            total += Double(reconstructionLoss.evaluate(output: output, target: noisy, gradient: nil)) * Double(range.count)
+        }
+        return reconstructionLoss.nats(Float(total / Double(max(dataset.count, 1))))
     }
 
     /// Mean squared error per image (summed over pixels) of reconstructions through the codes.

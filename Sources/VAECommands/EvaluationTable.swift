@@ -25,9 +25,17 @@ extension EvaluationReport {
             line("  of which the fixed variance's constant", String(format: "%.1f", constant)
                 + " (pixels × ½ ln π: the same for every model with this likelihood)")
         }
+        if let measure = eightBitMeasure {
+            line("bits per dimension, 8-bit pixels", bitsPerDimension.map { String(format: "%.3f", $0) } ?? "–")
+            Console.line("  " + measure.explanation)
+        }
         let through = codebookUsage == nil ? "mean coding" : "codes"
         line("squared error from \(through) (per image)", number(squaredErrorPerImage))
         line("squared error from \(through) (per pixel)", number(squaredErrorPerPixel))
+        if let reconstructionSharpness {
+            line("reconstructions' sharpness ÷ the images'", String(format: "%.3f", reconstructionSharpness.ratio)
+                + " (high-frequency share; the decoder's ceiling)")
+        }
         if let latentUsage {
             line("active latent units", "\(latentUsage.activeUnits) of \(latentUsage.divergencePerDimension.count)")
             line("KL per dimension (nats)", latentUsage.divergencePerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))

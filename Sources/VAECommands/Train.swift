@@ -34,7 +34,7 @@ struct Train: ParsableCommand {
     @Option(help: "Filters of the convolutions, comma-separated (conv only; default 32,64).") var filters: LayerSizes?
     @Option(help: "Hidden activation: \(ActivationChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation = ActivationChoice.relu
-    @Option(help: "Reconstruction loss: mse (the book's), bernoulli (vq-vae's) or gaussian (learned variance; two-stage's).")
+    @Option(help: "Reconstruction loss: mse (the book's), bernoulli (vq-vae's), gaussian (learned variance; two-stage's) or logistic (a location and scale per pixel, discretised to 256 levels).")
     var likelihood: Likelihood?
     @Option(help: "Vectors in a VQ-VAE's codebook.") var codebookSize = VectorQuantizerSettings().codebookSize
     @Option(help: "Values per vector of a VQ-VAE's codebook.") var codeDim = VectorQuantizerSettings().codeDimension
@@ -47,6 +47,8 @@ struct Train: ParsableCommand {
     @Flag(help: "With --resume: train the second model (vq-vae's code prior, two-stage's second VAE) again from the start.")
     var redoPrior = false
     @Option(help: "Weight of the latent loss: 1 is the book's VAE, 0 a plain autoencoder loss (rae: 0).") var beta: Float?
+    @Option(help: "Weight of a feature-matching term on a fixed random convolutional network (not the evaluation classifier); 0 for none.")
+    var perceptual: Float = 0
     @Option(help: "Epochs over which β grows linearly from 0 (KL warm-up); 0 for none.") var klWarmup = 0
     @Option(help: "The sampling layer's noise ε: gaussian (the book's), uniform (unit variance), or none (z = μ).")
     var noise = Noise.gaussian
@@ -125,7 +127,7 @@ struct Train: ParsableCommand {
             filters: filters?.sizes ?? (convolutional ? [32, 64] : []), noise: deterministic ? .none : noise, family: model,
             quantizer: vq ? VectorQuantizerSettings(codebookSize: codebookSize, codeDimension: codeDim, commitment: commitment) : nil,
             codePrior: vq ? CodePriorSettings(channels: priorChannels, blocks: priorBlocks) : nil,
-            secondStage: twoStage ? SecondStageSettings(hidden: secondStageHidden.sizes) : nil)
+            secondStage: twoStage ? SecondStageSettings(hidden: secondStageHidden.sizes) : nil, perceptual: perceptual)
         if !model.needsPrior && priorEpochs != nil {
             throw CommandFailure(description: "--prior-epochs applies to --model vq-vae and --model two-stage")
         }
