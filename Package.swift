@@ -81,6 +81,7 @@ let package = Package(
         .testTarget(name: "VAETests", dependencies: ["VAE", "Visualization", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "Storage", "CStb", "TestSupport"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "TestSupport"]),
         .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "Runs", "CStb", "TestSupport"]),
     ]
 )

@@ -97,7 +97,7 @@ public enum RunEvaluation {
         let batchSize = configuration.training.batchSize
         let loss = model.averageLoss(on: test, batchSize: batchSize, generator: &generator)
         let squaredError = model.reconstructionError(on: test, batchSize: batchSize)
-        return EvaluationReport(
+        var report = EvaluationReport(
             images: test.count, loss: loss.total, reconstruction: loss.reconstruction,
             latent: loss.latent, klDivergence: loss.divergence,
             reconstructionNats: model.reconstructionLoss.nats(loss.reconstruction),
@@ -105,6 +105,8 @@ public enum RunEvaluation {
             squaredErrorPerImage: squaredError, squaredErrorPerPixel: squaredError / Float(test.imageSize),
             importanceWeighted: importanceWeighted(model, test, options),
             latentUsage: model.latentUsage(on: test, batchSize: batchSize))
+        report.decoderScale = model.reconstructionLoss.logScale.map { expf($0.value.base[0]) }
+        return report
     }
 
     /// A VQ-VAE's: its bound takes the code prior's −log p(codes) as the KL term (the

@@ -17,6 +17,15 @@ enum StudyFigures {
         return .png(try grid.png(model.decoded(codings)), caption: caption, fileName: "figures/\(file).png")
     }
 
+    /// 30 test images drawn with a fixed seed, in the samples' grid: the reference every
+    /// samples grid stands beside.
+    static func realImages(_ test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
+        var generator = SeededGenerator(seed: 7)
+        let indices = (0..<min(30, test.count)).map { _ in Int(generator.next() % UInt64(test.count)) }
+        let grid = ImageGrid(imageHeight: test.height, imageWidth: test.width, channels: test.channels, columns: 10, scale: 2)
+        return .png(try grid.png(test.selecting(indices).matrix(0..<indices.count)), caption: caption, fileName: "figures/\(file).png")
+    }
+
     /// 30 images from a run of any family through `prior`, drawn with the same seed.
     static func samples(_ trained: TrainedModel, of folder: RunFolder, weights: URL, prior: Prior, caption: String,
                         file: String) throws -> HTMLReport.Figure {

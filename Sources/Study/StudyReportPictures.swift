@@ -28,6 +28,6 @@ extension StudyReport {
         let sharpness = StudyMeasure.sharpness.summary([gaussian]).mean
         let mixtureSharpness = StudyMeasure.sharpness.summary([mixtureReport]).mean
         report.paragraph("Answer: the samples are \(Self.number(sharpness, 2)) as sharp as the real pictures from N(0, I) and \(Self.number(mixtureSharpness, 2)) from the fitted mixture; "
-            + "−log p(x) is \(Self.number(StudyMeasure.negativeLogLikelihood.summary([gaussian]).mean, 1)) nats per picture, of which the KL term is \(Self.number(Double(gaussian.klDivergence), 1)) nats in \(gaussian.latentUsage?.activeUnits ?? 0) active units of \(configuration.model.codingSize).")
+            + "−log p(x) is at most \(Self.number(StudyMeasure.negativeLogLikelihood.summary([gaussian]).mean, 1)) nats per picture (an importance-weighted bound on \(gaussian.importanceWeighted?.images ?? 0) of the \(test.count) test pictures), of which the KL term is \(Self.number(Double(gaussian.klDivergence), 1)) nats in \(gaussian.latentUsage?.activeUnits ?? 0) active units of \(configuration.model.codingSize).")
     }
 }

@@ -41,8 +41,12 @@ public enum StudyRun {
         time.seconds += Date().timeIntervalSince(start)
         time.invocations += 1
         report.report.section("About this run")
-        report.report.paragraph(String(format: "The study's experiments and this page took %.1f minutes on this machine in all, over %d run%@ of vae study (this one: %.1f minutes; what is already in the study folder is not done again).",
-                                        time.seconds / 60, time.invocations, time.invocations == 1 ? "" : "s", minutes))
+        let invocations = time.invocations == 1 ? "one run of vae study" : "\(time.invocations) runs of vae study"
+        let this = time.invocations == 1 ? "" : minutes < 0.5
+            ? " The last of them only wrote this page from what the folder held."
+            : String(format: " The last of them took %.1f minutes; what a study folder already holds is not done again.", minutes)
+        report.report.paragraph(String(format: "The study's experiments and this page took %.1f minutes on this machine in all, over ", time.seconds / 60)
+                                + invocations + "." + this)
         try report.report.write(in: folder)
         try time.write(to: folder)
         return folder.appendingPathComponent("index.html")

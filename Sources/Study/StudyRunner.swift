@@ -93,9 +93,10 @@ final class StudyRunner {
     func measure(_ model: String, seed: UInt64, epoch: Int, prior: Prior = .gaussian) throws -> EvaluationReport {
         let run = runFolder(model, seed: seed)
         let url = run.file("measurements/epoch-\(epoch)-\(prior.rawValue).json")
-        // A measurement made before the spectral sharpness existed is made again.
+        // A measurement made before the reconstructions' sharpness (and the bits per
+        // dimension, the learned σ) existed is made again.
         if let data = try? readFile(url), let report = try? JSONDecoder().decode(EvaluationReport.self, from: data),
-           report.samples == nil || report.samples?.sharpness != nil {
+           report.reconstructionSharpness != nil, report.samples == nil || report.samples?.sharpness != nil {
             return report
         }
         observer?.note("Study: measuring \(model), seed \(seed), epoch \(epoch), \(prior.rawValue) prior")

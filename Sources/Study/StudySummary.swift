@@ -28,13 +28,22 @@ struct SeedSummary {
 /// The measures the study's tables show, read from evaluation reports of several seeds.
 enum StudyMeasure: CaseIterable {
     case negativeLogLikelihood, klDivergence, activeUnits, frechetDistance, precision, recall, coverage, sharpness
+    /// Reconstructions' squared error summed over pixels: the distortion.
+    case squaredError
+    /// The bound in bits per dimension of the 8-bit pixels, where the likelihood gives one.
+    case bitsPerDimension
+    /// The spectral sharpness of the test images' reconstructions ÷ the images'.
+    case reconstructionSharpness
     /// The share of contrast at high spatial frequencies ÷ real images' (`SpectralSharpness`).
     case spectralSharpness
 
     var heading: String {
         switch self {
-        case .negativeLogLikelihood: "−log p(x) (nats)"
-        case .klDivergence: "KL (nats)"
+        case .negativeLogLikelihood: "−log p(x) ≤ (nats)"
+        case .klDivergence: "KL, the rate (nats)"
+        case .squaredError: "squared error, the distortion"
+        case .bitsPerDimension: "bits/dim ≤"
+        case .reconstructionSharpness: "reconstructions' sharpness"
         case .activeUnits: "active units"
         case .frechetDistance: "Fréchet distance"
         case .precision: "precision"
@@ -47,8 +56,8 @@ enum StudyMeasure: CaseIterable {
 
     var digits: Int {
         switch self {
-        case .negativeLogLikelihood, .klDivergence: 1
-        case .activeUnits: 1
+        case .negativeLogLikelihood, .klDivergence, .activeUnits: 1
+        case .squaredError: 2
         case .frechetDistance: 2
         default: 3
         }
@@ -59,6 +68,9 @@ enum StudyMeasure: CaseIterable {
         case .negativeLogLikelihood: report.importanceWeighted?.negativeLogLikelihood
         case .klDivergence: Double(report.klDivergence)
         case .activeUnits: report.latentUsage.map { Double($0.activeUnits) }
+        case .squaredError: Double(report.squaredErrorPerImage)
+        case .bitsPerDimension: report.bitsPerDimension
+        case .reconstructionSharpness: report.reconstructionSharpness?.ratio
         case .frechetDistance, .precision, .recall, .coverage, .sharpness, .spectralSharpness: report.samples.flatMap(value)
         }
     }
@@ -78,9 +90,28 @@ enum StudyMeasure: CaseIterable {
 
     func summary(_ reports: [EvaluationReport]) -> SeedSummary { SeedSummary(reports.compactMap(value)) }
 
+    /// Which way is better, for the measures of quality and of fit.
+    var lowerIsBetter: Bool {
+        switch self {
+        case .negativeLogLikelihood, .frechetDistance, .squaredError, .bitsPerDimension, .klDivergence: true
+        default: false
+        }
+    }
+
     /// A table row: `label`, then each measure over the seeds' reports.
     static func row(_ label: String, _ reports: [EvaluationReport], _ measures: [StudyMeasure]) -> [String] {
         [label] + measures.map { $0.summary(reports).text($0.digits) }
+    }
+}
+
+/// One row of the study's tables: a model (and its prior) over its seeds.
+struct StudyResult {
+    var name: String
+    var reports: [EvaluationReport]
+
+    func mean(_ measure: StudyMeasure) -> Double? {
+        let summary = measure.summary(reports)
+        return summary.values.isEmpty ? nil : summary.mean
     }
 }
 

@@ -29,6 +29,10 @@ extension EvaluationReport {
             line("bits per dimension, 8-bit pixels", bitsPerDimension.map { String(format: "%.3f", $0) } ?? "–")
             Console.line("  " + measure.explanation)
         }
+        if let decoderScale {
+            line("learned decoder σ", String(format: "%.4f", decoderScale)
+                + String(format: " (weighs the KL as β = 2σ² = %.4f would the summed squared error)", 2 * decoderScale * decoderScale))
+        }
         let through = codebookUsage == nil ? "mean coding" : "codes"
         line("squared error from \(through) (per image)", number(squaredErrorPerImage))
         line("squared error from \(through) (per pixel)", number(squaredErrorPerPixel))

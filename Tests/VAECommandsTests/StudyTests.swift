@@ -21,7 +21,7 @@ import TestSupport
             try PictureFiles.encode(pixels, width: 32, height: 32, channels: 3, as: .png)
                 .write(to: pictures.appendingPathComponent("\(index).png"))
         }
-        var study = try VAECommand.parseAsRoot(["study", "--quick", "--data", data.path, "--out", out.path,
+        var study = try VAECommand.parseAsRoot(["study", "--quick", "--seeds", "2", "--data", data.path, "--out", out.path,
                                                 "--pictures", pictures.path])
         try study.run()
 
@@ -31,6 +31,11 @@ import TestSupport
             #expect(markdown.contains(heading), "missing \(heading)")
         }
         #expect(markdown.components(separatedBy: "Answer:").count == 6, "one answer per question")
+        // The answers rest on paired seeds and on every table, and the wording is the page's own.
+        #expect(markdown.contains("paired seeds, 95% interval"))
+        #expect(markdown.contains("the lowest Fréchet distance in the study's tables is"))
+        #expect(markdown.contains("rate-distortion.svg") && markdown.contains("real test images"))
+        #expect(!markdown.contains("seed(s)") && !markdown.contains("the assignment's;"))
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.components(separatedBy: "data:image/png;base64,").count > 20, "the sample grids are in the page")
         #expect(html.components(separatedBy: "<svg").count >= 6, "the charts are in the page")
@@ -38,7 +43,7 @@ import TestSupport
         // A second run finds every run and measurement in the folder and trains nothing.
         let measurement = out.appendingPathComponent("runs/book-seed1/measurements/epoch-3-gaussian.json")
         let before = try FileManager.default.attributesOfItem(atPath: measurement.path)[.modificationDate] as? Date
-        var again = try VAECommand.parseAsRoot(["study", "--quick", "--data", data.path, "--out", out.path,
+        var again = try VAECommand.parseAsRoot(["study", "--quick", "--seeds", "2", "--data", data.path, "--out", out.path,
                                                 "--pictures", pictures.path])
         try again.run()
         #expect(try FileManager.default.attributesOfItem(atPath: measurement.path)[.modificationDate] as? Date == before)
