@@ -177,6 +177,31 @@ public enum TrainedModel {
         case .vqVAE(let model, _): model.reconstructed(images)
         }
     }
+
+    /// `steps` images on the way from one image to another (rows 0 and 1 of `pair`): the
+    /// straight line between their mean codings, decoded; for a VQ-VAE, between its
+    /// encoder's outputs, each step quantized.
+    public func interpolated(between pair: Matrix, steps: Int) -> Matrix {
+        precondition(pair.rows == 2 && steps >= 1)
+        switch self {
+        case .vae(let model), .twoStage(let model, _):
+            let mean = model.encoded(pair).mean
+            return model.decoded(Codings.between(Array(mean.row(0)), Array(mean.row(1)), steps: steps))
+        case .vqVAE(let model, _):
+            return model.interpolated(between: pair, steps: steps)
+        }
+    }
+
+    /// The same path in pixel space: `steps` blends (1 − t) a + t b, a double exposure.
+    public static func blended(between pair: Matrix, steps: Int) -> Matrix {
+        precondition(pair.rows == 2 && steps >= 1)
+        let images = Matrix(rows: steps, columns: pair.columns)
+        for step in 0..<steps {
+            let t = steps == 1 ? 0 : Float(step) / Float(steps - 1)
+            for i in 0..<pair.columns { images[step, i] = (1 - t) * pair[0, i] + t * pair[1, i] }
+        }
+        return images
+    }
 }
 
 /// Why a folder cannot take a new run.

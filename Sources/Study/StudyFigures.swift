@@ -71,3 +71,52 @@ enum StudyFigures {
         return (.svg(plot.svg, caption: title, fileName: "figures/\(file).svg"), perDimension)
     }
 }
+
+extension StudyFigures {
+    /// For each pair of test images, the first image, the path `interpolate` makes from the
+    /// pair, and the second image, one row per pair; and the middle image of every path.
+    static func paths(_ pairs: [(Int, Int)], test: ImageDataset, _ interpolate: (Matrix) -> Matrix) -> (images: Matrix, middles: Matrix) {
+        var rows: [[Float]] = [], middles: [[Float]] = []
+        let pair = Matrix(rows: 2, columns: test.imageSize)
+        for (a, b) in pairs {
+            test.fill(pair, with: [a, b])
+            let path = interpolate(pair)
+            rows.append(Array(pair.row(0)))
+            for step in 0..<path.rows { rows.append(Array(path.row(step))) }
+            rows.append(Array(pair.row(1)))
+            middles.append(Array(path.row(path.rows / 2)))
+        }
+        return (Matrix(rows: rows.count, columns: test.imageSize, values: rows.flatMap { $0 }),
+                Matrix(rows: middles.count, columns: test.imageSize, values: middles.flatMap { $0 }))
+    }
+
+    /// Images in a grid of `columns`, at the scale of the samples' grids.
+    static func grid(_ images: Matrix, columns: Int, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
+        let grid = ImageGrid(imageHeight: test.height, imageWidth: test.width, channels: test.channels, columns: columns, scale: 2)
+        return .png(try grid.png(images), caption: caption, fileName: "figures/\(file).png")
+    }
+
+    /// Each active dimension swept from two standard deviations of the test images' mean
+    /// codings below their mean to two above, the others at their means; the most varied first.
+    static func traversal(_ model: VariationalAutoencoder, test: ImageDataset, steps: Int = 9, caption: String, file: String) throws -> HTMLReport.Figure {
+        let codings = model.meanCodings(of: test.prefix(2000), batchSize: 500)
+        let size = codings.columns, count = Double(max(codings.rows, 1))
+        var mean = [Double](repeating: 0, count: size), variance = [Double](repeating: 0, count: size)
+        for r in 0..<codings.rows { for i in 0..<size { mean[i] += Double(codings[r, i]) / count } }
+        for r in 0..<codings.rows { for i in 0..<size { variance[i] += pow(Double(codings[r, i]) - mean[i], 2) / count } }
+        let active = (0..<size).filter { variance[$0] > Double(LatentUsage.activeThreshold) }.sorted { variance[$0] > variance[$1] }
+        let dimensions = active.isEmpty ? [0] : active
+        let sweep = Matrix(rows: dimensions.count * steps, columns: size)
+        for (row, dimension) in dimensions.enumerated() {
+            let spread = variance[dimension].squareRoot()
+            for step in 0..<steps {
+                for i in 0..<size { sweep[row * steps + step, i] = Float(mean[i]) }
+                let t = Double(step) / Double(steps - 1) * 4 - 2
+                sweep[row * steps + step, dimension] = Float(mean[dimension] + t * spread)
+            }
+        }
+        let grid = RunFigures.grid(for: model.configuration, columns: steps, scale: 2)
+        return .png(try grid.png(model.decoded(sweep)), caption: caption + ": \(dimensions.count) active dimension\(dimensions.count == 1 ? "" : "s")",
+                    fileName: "figures/\(file).png")
+    }
+}

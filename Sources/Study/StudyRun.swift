@@ -35,6 +35,7 @@ public enum StudyRun {
         try report.latentLoss()
         try report.sampling()
         try report.sharpness()
+        try report.latentPaths()
         if plan.pictureModel != nil { try report.ownPictures() }
         let minutes = Date().timeIntervalSince(start) / 60
         var time = StudyTime.read(from: folder)

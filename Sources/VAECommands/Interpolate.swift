@@ -47,14 +47,7 @@ struct Interpolate: ParsableCommand {
         }
         let pair = Matrix(rows: 2, columns: test.imageSize)
         test.fill(pair, with: between)
-        let decoded: Matrix
-        switch trained {
-        case .vae(let model), .twoStage(let model, _):
-            let mean = model.encoded(pair).mean
-            decoded = model.decoded(Codings.between(Array(mean.row(0)), Array(mean.row(1)), steps: steps))
-        case .vqVAE(let model, _):
-            decoded = model.interpolated(between: pair, steps: steps)
-        }
+        let decoded = trained.interpolated(between: pair, steps: steps)
         // The first image, the path between, the second image.
         let strip = Matrix(rows: steps + 2, columns: test.imageSize)
         _ = strip.row(0).update(fromContentsOf: pair.row(0))

@@ -36,6 +36,9 @@ import TestSupport
         #expect(markdown.contains("the lowest Fréchet distance in the study's tables is"))
         #expect(markdown.contains("rate-distortion.svg") && markdown.contains("real test images"))
         #expect(!markdown.contains("seed(s)") && !markdown.contains("the assignment's;"))
+        for figure in ["interpolation-pixels.png", "interpolation-book.png", "traversal-book.png"] {
+            #expect(markdown.contains(figure), "missing \(figure)")
+        }
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(html.components(separatedBy: "data:image/png;base64,").count > 20, "the sample grids are in the page")
         #expect(html.components(separatedBy: "<svg").count >= 6, "the charts are in the page")
