@@ -68,6 +68,16 @@ struct StudyReport {
         }
     }
 
+    /// How much of a bound is the fixed variance's constant, and the bound in bits, which
+    /// compare across likelihoods where nats of a density do not.
+    func constantShare(_ reports: [EvaluationReport]) -> String {
+        let bound = StudyMeasure.negativeLogLikelihood.summary(reports), bits = StudyMeasure.bitsPerDimension.summary(reports)
+        guard !bound.values.isEmpty, let constant = reports.first?.fixedVarianceConstant else { return "" }
+        return " The bound on −log p(x), \(Self.number(bound.mean, 1)) nats, holds \(Self.number(Double(constant), 1)) nats of the fixed variance's constant (pixels × ½ ln π), the same for every model with this likelihood"
+            + (bits.values.isEmpty ? "." : "; in bits per dimension of the 8-bit pixels (measured on dequantised images) it is \(Self.number(bits.mean, 3))"
+                + (bits.mean > 8 ? ", more than the 8 bits of storing each level as it is." : "."))
+    }
+
     /// "1 seed", "3 seeds".
     static func seedCount(_ count: Int) -> String { "\(count) seed\(count == 1 ? "" : "s")" }
 
@@ -114,6 +124,7 @@ struct StudyReport {
             + "The samples' Fréchet distance is lowest at epoch \(plan.epochSnapshots[bestDistance]) (\(Self.number(distances[bestDistance], 2))), against \(Self.number(distances[standard], 2)) at epoch \(plan.standardEpochs); "
             + (bestDistance > standard ? "so training longer than \(plan.standardEpochs) epochs still improves the samples" : "so \(plan.standardEpochs) epochs are enough for the samples, whatever the loss still gains")
             + (bestDistance == standard ? "." : "; the difference from epoch \(plan.standardEpochs) is " + Self.paired(.frechetDistance, measured[bestDistance].reports, measured[standard].reports) + ".")
+            + constantShare(measured.last!.reports)
             + " Over the same epochs the reconstructions' squared error goes from \(Self.number(StudyMeasure.squaredError.summary(measured.first!.reports).mean, 2)) to \(Self.number(StudyMeasure.squaredError.summary(measured.last!.reports).mean, 2)) per image and the KL from \(Self.number(StudyMeasure.klDivergence.summary(measured.first!.reports).mean, 1)) to \(Self.number(StudyMeasure.klDivergence.summary(measured.last!.reports).mean, 1)) nats.")
     }
 }

@@ -32,7 +32,7 @@ extension StudyReport {
         for idea in ideas {
             measured.append((idea.name, try reports(idea.model, epoch: idea.epoch, prior: idea.prior, seeds: idea.seeds)))
         }
-        let measures = Self.rateMeasures + [.reconstructionSharpness] + Self.sharpnessMeasures
+        let measures = Self.rateMeasures + [.bitsPerDimension, .reconstructionSharpness] + Self.sharpnessMeasures
         var rows = measured.map { row($0.name, $0.reports, measures) }
         rows.append(try realRow(measures))
         report.table(header: ["idea"] + measures.map(\.heading), rows: rows)
