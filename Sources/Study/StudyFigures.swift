@@ -120,3 +120,30 @@ extension StudyFigures {
                     fileName: "figures/\(file).png")
     }
 }
+
+extension StudyFigures {
+    /// Ten samples over the training images nearest to each in pixel space: a model that
+    /// copied its training pictures would show the same picture twice.
+    static func nearestNeighbours(_ model: VariationalAutoencoder, mixture: GaussianMixture, training: ImageDataset,
+                                  caption: String, file: String) throws -> HTMLReport.Figure {
+        var generator = SeededGenerator(seed: 7)
+        let samples = model.decoded(Codings.random(count: 10, size: model.configuration.codingSize, prior: .gmm,
+                                                   mixture: mixture, generator: &generator))
+        let nearest = Matrix(rows: samples.rows, columns: samples.columns)
+        let candidate = Matrix(rows: 1, columns: training.imageSize)
+        var best = [Float](repeating: .infinity, count: samples.rows), index = [Int](repeating: 0, count: samples.rows)
+        for i in 0..<training.count {
+            training.fill(candidate, with: [i])
+            for s in 0..<samples.rows {
+                let distance = Reductions.squaredDistance(samples.base + s * samples.columns, candidate.base, count: samples.columns)
+                if distance < best[s] { best[s] = distance; index[s] = i }
+            }
+        }
+        for s in 0..<samples.rows {
+            training.fill(candidate, with: [index[s]])
+            (nearest.base + s * nearest.columns).update(from: candidate.base, count: candidate.columns)
+        }
+        let grid = RunFigures.grid(for: model.configuration, columns: samples.rows, scale: 2)
+        return .png(try grid.png(RunFigures.stacked(samples, over: nearest)), caption: caption, fileName: "figures/\(file).png")
+    }
+}

@@ -9,7 +9,7 @@ extension StudyReport {
         guard let model = plan.pictureModel else { return }
         let run = runner.runFolder(model.name, seed: first)
         let (trained, configuration) = try runner.model(model.name, seed: first, epoch: model.epochs)
-        let (_, test) = try RunData.trainingAndTest(of: configuration, run: run, training: false)
+        let (training, test) = try RunData.trainingAndTest(of: configuration, run: run, training: true)
         let gaussian = try runner.measure(model.name, seed: first, epoch: model.epochs)
         let mixtureReport = try runner.measure(model.name, seed: first, epoch: model.epochs, prior: .gmm)
         let mixture = try runner.mixture(for: trained, model.name, seed: first, epoch: model.epochs)
@@ -25,9 +25,24 @@ extension StudyReport {
             try StudyFigures.samples(trained, prior: .gmm, mixture: mixture, caption: "samples from the fitted mixture", file: "pictures-mixture"),
             try StudyFigures.reconstructions(trained, test: test, caption: "test pictures and reconstructions", file: "pictures-reconstructions"),
         ])
+        let history = try LossHistory(run)
+        let curves = LineChart(title: "Own pictures: loss per epoch", xLabel: "epoch", yLabel: "loss", series: [
+            .init(name: "training loss", points: history.training.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[0]),
+            .init(name: "validation loss", points: history.validation.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[1]),
+        ])
+        var figures = [HTMLReport.Figure.svg(curves.svg, caption: "Training and validation loss", fileName: "figures/pictures-curves.svg")]
+        if let training {
+            figures.append(try StudyFigures.nearestNeighbours(trained, mixture: mixture, training: training,
+                                                              caption: "samples from the mixture (top) over their nearest training pictures (bottom)",
+                                                              file: "pictures-neighbours"))
+        }
+        report.figureRow(figures)
+        let lowest = history.validation.indices.min { history.validation[$0] < history.validation[$1] }
+        let overfits = lowest.map { history.validation.last! > history.validation[$0] * 1.01 } ?? false
         let sharpness = StudyMeasure.sharpness.summary([gaussian]).mean
         let mixtureSharpness = StudyMeasure.sharpness.summary([mixtureReport]).mean
         report.paragraph("Answer: the samples are \(Self.number(sharpness, 2)) as sharp as the real pictures from N(0, I) and \(Self.number(mixtureSharpness, 2)) from the fitted mixture; "
+            + (lowest.map { "The validation loss is lowest at epoch \($0 + 1) of \(history.validation.count)" + (overfits ? " and higher after it: with this few pictures the model overfits, and the weights kept as best.safetensors are the better ones. " : ". ") } ?? "")
             + "−log p(x) is at most \(Self.number(StudyMeasure.negativeLogLikelihood.summary([gaussian]).mean, 1)) nats per picture (an importance-weighted bound on \(gaussian.importanceWeighted?.images ?? 0) of the \(test.count) test pictures), of which the KL term is \(Self.number(Double(gaussian.klDivergence), 1)) nats in \(gaussian.latentUsage?.activeUnits ?? 0) active units of \(configuration.model.codingSize).")
     }
 }

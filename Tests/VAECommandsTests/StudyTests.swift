@@ -36,7 +36,8 @@ import TestSupport
         #expect(markdown.contains("the lowest Fréchet distance in the study's tables is"))
         #expect(markdown.contains("rate-distortion.svg") && markdown.contains("real test images"))
         #expect(!markdown.contains("seed(s)") && !markdown.contains("the assignment's;"))
-        for figure in ["interpolation-pixels.png", "interpolation-book.png", "traversal-book.png"] {
+        for figure in ["interpolation-pixels.png", "interpolation-book.png", "traversal-book.png", "pictures-curves.svg",
+                       "pictures-neighbours.png"] {
             #expect(markdown.contains(figure), "missing \(figure)")
         }
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
