@@ -53,8 +53,8 @@ public struct StudyPlan: Sendable {
     var epochSnapshots: [Int] { quick ? [1, 2, 3] : [5, 10, 25, 50, 100] }
     /// The book's epochs, for every other model.
     var standardEpochs: Int { quick ? 3 : 25 }
-    /// A convolutional epoch costs about 15 dense ones here: fewer epochs, one seed.
-    var convolutionalEpochs: Int { quick ? 2 : 15 }
+    /// The convolutional models train as long as the book's, so that a row changes one thing.
+    var convolutionalEpochs: Int { standardEpochs }
     var betas: [Float] { quick ? [0, 0.5, 1, 4] : [0, 0.1, 0.5, 1, 2, 4] }
 
     /// Generated images per measurement, and the importance-weighted bound's size.
@@ -73,13 +73,16 @@ public struct StudyPlan: Sendable {
         models.append(variant("bernoulli", "Bernoulli likelihood") { $0.likelihood = .bernoulli })
         models.append(variant("gaussian", "learned decoder variance") { $0.likelihood = .gaussian })
         models.append(variant("coding-32", "coding size 32") { $0.codingSize = 32 })
-        var conv = variant("conv-bernoulli", "convolutional, Bernoulli", epochs: convolutionalEpochs) {
+        // The architecture alone, then the likelihood of that: each row one change from the one before.
+        models.append(variant("conv-mse", "convolutional", epochs: convolutionalEpochs) {
+            $0.architecture = .conv
+            $0.filters = quick ? [8, 16] : [32, 64]
+        })
+        models.append(variant("conv-bernoulli", "convolutional, Bernoulli", epochs: convolutionalEpochs) {
             $0.architecture = .conv
             $0.likelihood = .bernoulli
             $0.filters = quick ? [8, 16] : [32, 64]
-        }
-        conv.seeds = [seeds[0]]
-        models.append(conv)
+        })
         models.append(contentsOf: sharperFamilies)
         if let pictureModel { models.append(pictureModel) }
         return models
@@ -90,7 +93,7 @@ public struct StudyPlan: Sendable {
     /// Epochs of the two-stage model's VAEs: the convolutional one's, and the second's.
     var twoStageEpochs: (first: Int, second: Int) { quick ? (2, 3) : (convolutionalEpochs, 30) }
 
-    /// The families built for sharp samples, one seed each like the convolutional VAE: a
+    /// The families built for sharp samples, over the study's seeds like every other row: a
     /// VQ-VAE with its PixelCNN prior, and a two-stage VAE on the convolutional one.
     var sharperFamilies: [StudyModel] {
         let filters = quick ? [8, 16] : [32, 64]
@@ -105,10 +108,10 @@ public struct StudyPlan: Sendable {
         return [
             StudyModel(name: "vq-vae", label: "VQ-VAE with a PixelCNN prior", model: vq,
                        training: TrainingOptions(epochs: vectorQuantizedEpochs.autoencoder, priorEpochs: vectorQuantizedEpochs.prior),
-                       snapshots: [], seeds: [seeds[0]], limit: quick ? 4000 : nil, validationCount: quick ? 1000 : nil),
+                       snapshots: [], seeds: seeds, limit: quick ? 4000 : nil, validationCount: quick ? 1000 : nil),
             StudyModel(name: "two-stage", label: "two-stage VAE", model: twoStage,
                        training: TrainingOptions(epochs: twoStageEpochs.first, priorEpochs: twoStageEpochs.second),
-                       snapshots: [], seeds: [seeds[0]], limit: quick ? 4000 : nil, validationCount: quick ? 1000 : nil),
+                       snapshots: [], seeds: seeds, limit: quick ? 4000 : nil, validationCount: quick ? 1000 : nil),
         ]
     }
 

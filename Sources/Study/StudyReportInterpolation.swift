@@ -53,10 +53,10 @@ extension StudyReport {
     func bestFamily(continuousOnly: Bool = false) throws -> (model: String, label: String, trained: TrainedModel) {
         var candidates: [(model: String, label: String, epoch: Int, prior: Prior, seeds: [UInt64])] = [
             (StudyPlan.betaName(0), "the regularised autoencoder", plan.standardEpochs, .gmm, seeds),
-            ("two-stage", "the two-stage VAE", plan.twoStageEpochs.first, .secondStage, [first]),
+            ("two-stage", "the two-stage VAE", plan.twoStageEpochs.first, .secondStage, seeds),
         ]
         if !continuousOnly {
-            candidates.append(("vq-vae", "the VQ-VAE", plan.vectorQuantizedEpochs.autoencoder, .codePrior, [first]))
+            candidates.append(("vq-vae", "the VQ-VAE", plan.vectorQuantizedEpochs.autoencoder, .codePrior, seeds))
         }
         let distances = try candidates.map { StudyMeasure.frechetDistance.summary(try reports($0.model, epoch: $0.epoch, prior: $0.prior, seeds: $0.seeds)).mean }
         let best = distances.indices.min { distances[$0] < distances[$1] }!

@@ -17,14 +17,15 @@ extension StudyReport {
             ("β = 0.5", StudyPlan.betaName(0.5), epoch, .gaussian, seeds),
             ("coding size 32", "coding-32", epoch, .gaussian, seeds),
             ("book, fitted mixture", StudyPlan.book, epoch, .gmm, seeds),
-            ("convolutional, Bernoulli", "conv-bernoulli", plan.convolutionalEpochs, .gaussian, [first]),
-            ("convolutional, Bernoulli, fitted mixture", "conv-bernoulli", plan.convolutionalEpochs, .gmm, [first]),
+            ("convolutional", "conv-mse", plan.convolutionalEpochs, .gaussian, seeds),
+            ("convolutional, Bernoulli", "conv-bernoulli", plan.convolutionalEpochs, .gaussian, seeds),
+            ("convolutional, Bernoulli, fitted mixture", "conv-bernoulli", plan.convolutionalEpochs, .gmm, seeds),
             ("regularised autoencoder (β = 0, fitted mixture)", StudyPlan.betaName(0), epoch, .gmm, seeds),
-            ("two-stage VAE", "two-stage", plan.twoStageEpochs.first, .secondStage, [first]),
-            ("VQ-VAE, PixelCNN prior", "vq-vae", plan.vectorQuantizedEpochs.autoencoder, .codePrior, [first]),
+            ("two-stage VAE", "two-stage", plan.twoStageEpochs.first, .secondStage, seeds),
+            ("VQ-VAE, PixelCNN prior", "vq-vae", plan.vectorQuantizedEpochs.autoencoder, .codePrior, seeds),
         ]
         let fewer = ideas.filter { $0.seeds.count < seeds.count }.map(\.name)
-        report.paragraph("Each idea changes one thing in the book's model, except where this says otherwise: the convolutional rows also use the Bernoulli likelihood and train \(plan.convolutionalEpochs) epochs, not \(epoch). "
+        report.paragraph("Each idea changes one thing in the book's model, all trained for \(epoch) epochs on the same seeds; the convolutional Bernoulli row changes the likelihood of the convolutional one, so it is two steps from the book's. "
             + "The last rows are other families, each sampled through its own prior: the regularised autoencoder (the β = 0 model through a fitted mixture), a two-stage VAE (the convolutional one with a learned variance, \(plan.twoStageEpochs.first) epochs, and a second VAE on its codings, \(plan.twoStageEpochs.second)), and a VQ-VAE (\(plan.vectorQuantizedEpochs.autoencoder) epochs) with a PixelCNN over its codes (\(plan.vectorQuantizedEpochs.prior)). "
             + (fewer.isEmpty ? "" : "Trained with one seed, so with no spread and not compared as if measured like the others: \(fewer.joined(separator: ", ")). ")
             + "Sharpness (spectral) is the share of each image's contrast above ¼ cycle per pixel, samples ÷ real test images; above \(Self.number(SpectralSharpness.noiseThreshold, 2)) it means noise, not detail. The reconstructions' sharpness is the same measure on the test images' reconstructions: the decoder's ceiling. The mean gradient ÷ real is the earlier measure, which noise raises as much as edges do.")
