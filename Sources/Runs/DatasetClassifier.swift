@@ -21,8 +21,22 @@ public enum DatasetClassifier {
         guard training.hasLabels, test.hasLabels else {
             throw ConfigurationError(.data, data, "has no label files, and the classifier learns from labels")
         }
+        return try train(training: training, test: test, named: data, epochs: epochs, seed: seed,
+                         to: url ?? ClassifierLocation.url(for: data), observer: observer)
+    }
+
+    /// Trains it on any labelled images (a folder of pictures whose sub-folders name their
+    /// classes, say), measures it on `test`, and keeps it at `url`; `name` says in messages
+    /// which data they are.
+    @discardableResult
+    public static func train(training: ImageDataset, test: ImageDataset, named name: String, epochs: Int = 10, seed: UInt64 = 42,
+                             to url: URL, observer: RunObserver? = nil) throws -> (url: URL, accuracy: Double) {
+        guard (1...1000).contains(epochs) else { throw ConfigurationError(.epochs, epochs, "must be from 1 to 1000") }
+        guard training.hasLabels, test.hasLabels else {
+            throw ConfigurationError(.data, name, "has no labels, and the classifier learns from labels")
+        }
         let classes = ((0..<training.count).compactMap { training.label($0) }.max() ?? 0) + 1
-        guard classes >= 2 else { throw ConfigurationError(.data, data, "has a single class; a classifier needs two or more") }
+        guard classes >= 2 else { throw ConfigurationError(.data, name, "has a single class; a classifier needs two or more") }
         var generator = SeededGenerator(seed: seed)
         let classifier = ImageClassifier(ClassifierConfiguration(for: training, classes: classes), generator: &generator)
         observer?.note("Training the classifier on \(training.count) images of \(classes) classes for \(epochs) epochs")
@@ -34,7 +48,6 @@ public enum DatasetClassifier {
                                   record.epoch, epochs, record.seconds, record.loss, record.accuracy, accuracy))
         }
         classifier.recordedAccuracy = accuracy
-        let url = url ?? ClassifierLocation.url(for: data)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try classifier.save(to: url)
         return (url, accuracy)

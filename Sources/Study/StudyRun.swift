@@ -16,6 +16,7 @@ public enum StudyRun {
         let runner = StudyRunner(plan: plan, folder: folder, observer: observer)
         runner.classifier = try classifier(for: plan, in: folder, observer: observer)
         try runner.trainAll()
+        runner.pictureClassifier = try pictureClassifier(for: plan, in: folder, runner: runner, observer: observer)
 
         let classes = (0..<10).map { MNISTFormat.fashionMNISTClasses[$0] }
         var report = StudyReport(runner: runner, test: test, classes: classes)
@@ -51,6 +52,24 @@ public enum StudyRun {
         try report.report.write(in: folder)
         try time.write(to: folder)
         return folder.appendingPathComponent("index.html")
+    }
+
+    /// A classifier of the own pictures' categories (their sub-folders), trained once on the
+    /// picture run's training split and kept in the study folder; nil when the pictures
+    /// have fewer than two categories.
+    static func pictureClassifier(for plan: StudyPlan, in folder: URL, runner: StudyRunner,
+                                  observer: RunObserver?) throws -> URL? {
+        guard let model = plan.pictureModel else { return nil }
+        let url = folder.appendingPathComponent("pictures-classifier.safetensors")
+        if FileManager.default.fileExists(atPath: url.path) { return url }
+        let run = runner.runFolder(model.name, seed: plan.seeds[0])
+        let (training, test) = try RunData.trainingAndTest(of: run.readConfiguration(), run: run, observer: observer)
+        guard let training, training.hasLabels, test.hasLabels,
+              Set((0..<training.count).compactMap { training.label($0) }).count >= 2 else { return nil }
+        observer?.note("Study: training a classifier of the own pictures' categories")
+        try DatasetClassifier.train(training: training, test: test, named: model.data ?? "the pictures",
+                                    epochs: plan.quick ? 2 : 20, to: url, observer: observer)
+        return url
     }
 
     /// The classifier the measures use: the dataset's own (trained now if missing), or for

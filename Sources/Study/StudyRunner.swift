@@ -14,6 +14,8 @@ final class StudyRunner {
     let observer: RunObserver?
     /// The classifier's weights for the measures, or nil for the dataset's usual one.
     var classifier: URL?
+    /// The classifier of the own pictures' categories, where they have two or more.
+    var pictureClassifier: URL?
     private let start = Date()
     private var trainedEpochs = 0.0
     private var trainingSeconds = 0.0
@@ -95,8 +97,11 @@ final class StudyRunner {
         let url = run.file("measurements/epoch-\(epoch)-\(prior.rawValue).json")
         // A measurement made before the reconstructions' sharpness (and the bits per
         // dimension, the learned σ) existed is made again.
+        let classifier = model == plan.pictureModel?.name ? pictureClassifier : classifier
+        // So is one made without the classifier that is now there.
         if let data = try? readFile(url), let report = try? JSONDecoder().decode(EvaluationReport.self, from: data),
-           report.reconstructionSharpness != nil, report.samples == nil || report.samples?.sharpness != nil {
+           report.reconstructionSharpness != nil, report.samples == nil || report.samples?.sharpness != nil,
+           classifier == nil || report.samples == nil || report.classifierAccuracy != nil {
             return report
         }
         observer?.note("Study: measuring \(model), seed \(seed), epoch \(epoch), \(prior.rawValue) prior")
@@ -108,7 +113,7 @@ final class StudyRunner {
         options.subset = plan.importanceImages
         options.classifier = classifier
         // Real images against real images are the same for every model: measured once.
-        options.realData = model == StudyPlan.book && epoch == plan.standardEpochs && prior == .gaussian
+        options.realData = prior == .gaussian && (model == StudyPlan.book && epoch == plan.standardEpochs || model == plan.pictureModel?.name)
         let report = try RunEvaluation.evaluate(run, options: options, observer: observer)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try AtomicFile.write(JSONEncoder().encode(report), to: url)

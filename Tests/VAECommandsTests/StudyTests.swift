@@ -16,10 +16,13 @@ import TestSupport
         let data = try IDXFiles.makeDataset(train: 5000, test: 500, side: 8)
         let out = IDXFiles.temporaryFolder("study")
         let pictures = IDXFiles.temporaryFolder("study-pictures")
+        // Two categories, as sub-folders: the study trains a classifier of them for its measures.
         for index in 0..<40 {
             let pixels = PictureFiles.pixels(width: 32, height: 32, channels: 3, seed: index)
+            let category = pictures.appendingPathComponent(index % 2 == 0 ? "even" : "odd")
+            try FileManager.default.createDirectory(at: category, withIntermediateDirectories: true)
             try PictureFiles.encode(pixels, width: 32, height: 32, channels: 3, as: .png)
-                .write(to: pictures.appendingPathComponent("\(index).png"))
+                .write(to: category.appendingPathComponent("\(index).png"))
         }
         var study = try VAECommand.parseAsRoot(["study", "--quick", "--seeds", "2", "--data", data.path, "--out", out.path,
                                                 "--pictures", pictures.path])
@@ -36,6 +39,8 @@ import TestSupport
         #expect(markdown.contains("the lowest Fréchet distance in the study's tables is"))
         #expect(markdown.contains("rate-distortion.svg") && markdown.contains("real test images"))
         #expect(!markdown.contains("seed(s)") && !markdown.contains("the assignment's;"))
+        #expect(markdown.contains("a classifier of the pictures' own categories"))
+        #expect(markdown.contains("In the classifier's features the samples' Fréchet distance is"))
         for figure in ["interpolation-pixels.png", "interpolation-book.png", "traversal-book.png", "pictures-curves.svg",
                        "pictures-neighbours.png"] {
             #expect(markdown.contains(figure), "missing \(figure)")
