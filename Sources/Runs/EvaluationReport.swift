@@ -24,6 +24,8 @@ public struct EvaluationReport: Codable, Sendable {
     public var latentUsage: LatentUsage?
     /// How many codebook vectors the test images use (a VQ-VAE's).
     public var codebookUsage: CodebookUsage?
+    /// The fingerprint of the weights measured (both models' for a family with a prior).
+    public var weightsFingerprint: String?
     /// The likelihood bound in bits per dimension of the 8-bit pixels, and how it was
     /// measured: the one figure that compares likelihoods across families (nil where the
     /// likelihood is not a distribution of pixel values).

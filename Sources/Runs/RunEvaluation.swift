@@ -65,6 +65,7 @@ public enum RunEvaluation {
         }
         report.fixedVarianceConstant = configuration.model.likelihood.fixedVarianceConstant(pixels: configuration.model.imageSize)
         report.reconstructionSharpness = reconstructionSharpness(trained, test: test, shape: configuration.model.imageShape)
+        report.weightsFingerprint = trained.weightsFingerprint
         if let estimate = report.importanceWeighted {
             report.bitsPerDimension = estimate.bitsPerDimension
             report.eightBitMeasure = estimate.eightBitMeasure
@@ -207,11 +208,23 @@ public enum RunEvaluation {
 }
 
 extension RunFolder {
-    /// Keeps a report as the run's `evaluation.json`, for other tools to show.
+    /// Keeps a report as the run's `evaluation.json`, for other tools to show. A report that
+    /// measured no samples keeps the sample measures of the last evaluation of the same
+    /// weights, so a quick look at the likelihood does not throw away a long measurement.
     public func write(_ report: EvaluationReport) throws {
+        var kept = report
+        if report.samples == nil, let fingerprint = report.weightsFingerprint, let last = try? readEvaluation(),
+           last.samples != nil, last.weightsFingerprint == fingerprint {
+            kept.samples = last.samples
+            kept.realData = last.realData
+            kept.prior = last.prior
+            kept.classifierAccuracy = last.classifierAccuracy
+            kept.classifierNote = last.classifierNote
+            kept.samplesNote = last.samplesNote
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(encoder.encode(report), to: evaluationURL)
+        try AtomicFile.write(encoder.encode(kept), to: evaluationURL)
     }
 
     /// The run's last evaluation, if it has one.

@@ -170,6 +170,16 @@ public enum TrainedModel {
         }
     }
 
+    /// The fingerprint of every weight the model samples with: its first model's, and its
+    /// second's where it has one.
+    public var weightsFingerprint: String {
+        switch self {
+        case .vae(let model): model.weightsFingerprint
+        case .twoStage(let model, let second): model.weightsFingerprint + (second.map { "+" + $0.weightsFingerprint } ?? "")
+        case .vqVAE(let model, let prior): model.weightsFingerprint + (prior.map { "+" + $0.parameters.fingerprint } ?? "")
+        }
+    }
+
     /// Images through the model's codes, in a new matrix.
     public func reconstructed(_ images: Matrix) -> Matrix {
         switch self {

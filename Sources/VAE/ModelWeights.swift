@@ -29,14 +29,7 @@ extension TrainableModel {
 
     /// FNV-1a over every parameter's name and values, in the parameters' order: what a
     /// second model trained on this one records, to be paired with these weights only.
-    public var weightsFingerprint: String {
-        var hash = Fingerprint.standardBasis
-        for parameter in parameters {
-            hash = Fingerprint.fnv1a(Array(parameter.name.utf8), basis: hash)
-            hash = parameter.value.buffer.withMemoryRebound(to: UInt8.self) { Fingerprint.fnv1a($0, basis: hash) }
-        }
-        return Fingerprint.hex(hash)
-    }
+    public var weightsFingerprint: String { parameters.fingerprint }
 
     public func saveWeights(to url: URL, metadata: [String: String] = [:]) throws {
         try SafeTensors.write(weights, metadata: metadata, to: url)
@@ -44,5 +37,17 @@ extension TrainableModel {
 
     public func loadWeights(from url: URL) throws {
         try load(SafeTensors.read(url).tensors, source: url.path)
+    }
+}
+
+extension Array where Element == Parameter {
+    /// FNV-1a over every parameter's name and values, in this order.
+    public var fingerprint: String {
+        var hash = Fingerprint.standardBasis
+        for parameter in self {
+            hash = Fingerprint.fnv1a(Swift.Array(parameter.name.utf8), basis: hash)
+            hash = parameter.value.buffer.withMemoryRebound(to: UInt8.self) { Fingerprint.fnv1a($0, basis: hash) }
+        }
+        return Fingerprint.hex(hash)
     }
 }

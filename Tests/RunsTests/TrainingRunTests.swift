@@ -88,6 +88,16 @@ import VAE
         try folder.write(report)
         let kept = try #require(try folder.readEvaluation())
         #expect(kept.negativeELBO == report.negativeELBO && kept.latentUsage == report.latentUsage)
+        // A later look at the likelihood alone keeps the samples' measures of the same weights,
+        // and drops them once the weights have changed.
+        options.samples = 8
+        try folder.write(try RunEvaluation.evaluate(folder, options: options))
+        options.samples = 0
+        try folder.write(try RunEvaluation.evaluate(folder, options: options))
+        #expect(try folder.readEvaluation()?.samples?.images == 8)
+        try TrainingRun.resume(folder, epochs: 2).train()
+        try folder.write(try RunEvaluation.evaluate(folder, options: options))
+        #expect(try folder.readEvaluation()?.samples == nil)
         options.samples = 2
         #expect { try RunEvaluation.evaluate(folder, options: options) } throws: {
             ($0 as? ConfigurationError)?.setting == .samples
