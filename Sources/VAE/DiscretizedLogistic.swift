@@ -63,7 +63,19 @@ enum DiscretizedLogistic {
         let a = (centred - halfBin) * inverseScale, b = (centred + halfBin) * inverseScale
         // σ(b) − σ(a) = σ(−a) − σ(−b): computed on the side where the bin's centre is
         // negative, so the larger term is not near 1 and the difference keeps its digits.
-        let (low, high) = a + b > 0 ? (-b, -a) : (a, b)
+        let mirrored = a + b > 0
+        let (low, high) = mirrored ? (-b, -a) : (a, b)
+        // Mostly the difference of the two sigmoids is far larger than their rounding: then
+        // two exponentials and a logarithm do. σ' is even, so σ'(b) and σ'(a) are those of
+        // the side computed on.
+        let sigmoidHigh = logistic(high), sigmoidLow = logistic(low), probability = sigmoidHigh - sigmoidLow
+        if probability > 1e-3 * sigmoidHigh, probability > 0 {
+            let slopeHigh = sigmoidHigh * (1 - sigmoidHigh), slopeLow = sigmoidLow * (1 - sigmoidLow)
+            let ratioB = (mirrored ? slopeLow : slopeHigh) / probability, ratioA = (mirrored ? slopeHigh : slopeLow) / probability
+            return (-logf(probability), inverseScale * (ratioB - ratioA), held ? 0 : b * ratioB - a * ratioA)
+        }
+        // A bin so narrow against the scale, or so far in a tail, that the difference would
+        // lose its digits: in logs.
         let logHigh = -softplus(-high), logLow = -softplus(-low)
         let logProbability = logHigh + logf(-expm1f(logLow - logHigh))
         // d(−log P) = (σ'(b) db − σ'(a) da) / P, with σ' even, so the ratios are the same

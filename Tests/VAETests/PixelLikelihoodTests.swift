@@ -16,6 +16,39 @@ import TestSupport
         #expect(abs(total - 1) < 1e-4, "\(total)")
     }
 
+    /// Both ways of computing a level's probability (the plain difference of sigmoids, and
+    /// logs where that would lose its digits) agree with double precision, loss and slopes.
+    @Test func everyLevelAndScaleAgreesWithDoublePrecision() {
+        func reference(_ x: Double, _ mu: Double, _ output: Double) -> Double {
+            let s = exp(output + Double(DiscretizedLogistic.logScaleOffset)), h = 0.5 / 255
+            func sigmoid(_ t: Double) -> Double { 1 / (1 + exp(-t)) }
+            if x < h { return -log(sigmoid((x + h - mu) / s)) }
+            if x > 1 - h { return -log(sigmoid(-(x - h - mu) / s)) }
+            let (a, b) = ((x - h - mu) / s, (x + h - mu) / s)
+            return a + b > 0 ? -log(sigmoid(-a) - sigmoid(-b)) : -log(sigmoid(b) - sigmoid(a))
+        }
+        for level in [0, 1, 37, 128, 254, 255] {
+            for mu in [-0.3, 0.2, 0.5, 0.9, 1.3] {
+                for output in [-4.5, -3.0, -1.0, 0.0, 1.0, 3.0] {
+                    let x = Double(level) / 255
+                    let (loss, byLocation, byScale) = DiscretizedLogistic.pixel(Float(x), location: Float(mu), logScale: Float(output))
+                    let expected = reference(x, mu, output), step = 1e-6
+                    let location = (reference(x, mu + step, output) - reference(x, mu - step, output)) / (2 * step)
+                    let scale = (reference(x, mu, output + step) - reference(x, mu, output - step)) / (2 * step)
+                    let context = "level \(level), μ \(mu), output \(output)"
+                    // Far in a narrow logistic's tail even doubles underflow; the loss must stay finite and large.
+                    guard expected < 500 else {
+                        #expect(loss.isFinite && loss > 100, "\(context): \(loss)")
+                        continue
+                    }
+                    #expect(abs(Double(loss) - expected) < 1e-4 * max(1, expected), "\(context): \(loss) vs \(expected)")
+                    #expect(abs(Double(byLocation) - location) < 1e-3 * max(1, abs(location)), "\(context): \(byLocation) vs \(location)")
+                    #expect(abs(Double(byScale) - scale) < 1e-3 * max(1, abs(scale)), "\(context): \(byScale) vs \(scale)")
+                }
+            }
+        }
+    }
+
     /// Narrow logistics far from the pixel, where the probability underflows a naive
     /// difference of sigmoids: the loss stays finite and its gradient matches finite differences.
     @Test func narrowScalesKeepTheirGradients() {
