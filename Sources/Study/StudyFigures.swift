@@ -7,13 +7,17 @@ import Visualization
 
 /// The pictures the study's report shows, made from trained models.
 enum StudyFigures {
+    /// Grids of 30 images are 6 wide at twice the pixels: three of them, real images and two
+    /// models' samples, fit side by side on the page at a size that can be judged.
+    static let samplesColumns = 6
+
     /// 30 images from random codings, the same codings for every model of a coding size.
     static func samples(_ model: VariationalAutoencoder, prior: Prior = .gaussian, mixture: GaussianMixture? = nil,
                         caption: String, file: String) throws -> HTMLReport.Figure {
         var generator = SeededGenerator(seed: 7)
         let codings = Codings.random(count: 30, size: model.configuration.codingSize, prior: prior,
                                      mixture: mixture, generator: &generator)
-        let grid = RunFigures.grid(for: model.configuration, columns: 10, scale: 2)
+        let grid = RunFigures.grid(for: model.configuration, columns: samplesColumns, scale: 2)
         return .png(try grid.png(model.decoded(codings)), caption: caption, fileName: "figures/\(file).png")
     }
 
@@ -22,7 +26,7 @@ enum StudyFigures {
     static func realImages(_ test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
         var generator = SeededGenerator(seed: 7)
         let indices = (0..<min(30, test.count)).map { _ in Int(generator.next() % UInt64(test.count)) }
-        let grid = ImageGrid(imageHeight: test.height, imageWidth: test.width, channels: test.channels, columns: 10, scale: 2)
+        let grid = ImageGrid(imageHeight: test.height, imageWidth: test.width, channels: test.channels, columns: samplesColumns, scale: 2)
         return .png(try grid.png(test.selecting(indices).matrix(0..<indices.count)), caption: caption, fileName: "figures/\(file).png")
     }
 
@@ -32,7 +36,7 @@ enum StudyFigures {
         let configuration = try folder.readConfiguration()
         let images = try RunSampling.samples(trained, of: folder, configuration: configuration, weights: weights, prior: prior,
                                              count: 30, seed: 7)
-        let grid = RunFigures.grid(for: configuration.model, columns: 10, scale: 2)
+        let grid = RunFigures.grid(for: configuration.model, columns: samplesColumns, scale: 2)
         return .png(try grid.png(images), caption: caption, fileName: "figures/\(file).png")
     }
 
