@@ -30,12 +30,12 @@ public struct EvaluationReport: Codable, Sendable {
     /// measured: the one figure that compares likelihoods across families (nil where the
     /// likelihood is not a distribution of pixel values).
     public var bitsPerDimension: Double?
+    public var eightBitMeasure: EightBitMeasure?
     /// The learned σ of a Gaussian likelihood (one for all pixels); nil for the others.
     public var decoderScale: Float?
     /// The spectral sharpness of the test images' reconstructions ÷ the images': how sharp the
     /// decoder draws what it is given, the ceiling of its samples' sharpness.
     public var reconstructionSharpness: SpectralSharpness?
-    public var eightBitMeasure: EightBitMeasure?
     /// The model family, when it is not the book's VAE.
     public var family: String?
     /// Why no samples were measured, when a model cannot make them yet.

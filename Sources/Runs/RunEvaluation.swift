@@ -141,11 +141,10 @@ public enum RunEvaluation {
     static func reconstructionSharpness(_ trained: TrainedModel, test: ImageDataset, shape: ImageShape) -> SpectralSharpness? {
         let real = test.matrix(0..<min(test.count, 2000))
         guard real.rows > 0, SpectralSharpness.meanHighFrequencyShare(real, shape: shape) > 0 else { return nil }
+        // In batches: a convolutional model's buffers grow with the batch.
         let reconstructions = Matrix(rows: real.rows, columns: real.columns)
         for start in stride(from: 0, to: real.rows, by: 500) {
-            let rows = min(500, real.rows - start)
-            let batch = Matrix(rows: rows, columns: real.columns)
-            batch.base.update(from: real.base + start * real.columns, count: batch.count)
+            let batch = test.matrix(start..<min(start + 500, real.rows))
             (reconstructions.base + start * real.columns).update(from: trained.reconstructed(batch).base, count: batch.count)
         }
         return SpectralSharpness(samples: reconstructions, real: real, shape: shape)

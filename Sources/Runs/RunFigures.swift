@@ -42,6 +42,17 @@ public enum RunFigures {
         try grid(for: configuration, columns: originals.rows).write(stacked(originals, over: reconstructions), to: url)
     }
 
+    /// The first image of `pair`, the rows of `path`, then the second image, in one new
+    /// matrix: a grid's line from one image to another.
+    public static func framed(_ path: Matrix, between pair: Matrix) -> Matrix {
+        precondition(pair.rows == 2 && pair.columns == path.columns)
+        let strip = Matrix(rows: path.rows + 2, columns: path.columns)
+        strip.base.update(from: pair.base, count: pair.columns)
+        (strip.base + pair.columns).update(from: path.base, count: path.count)
+        (strip.base + (path.rows + 1) * pair.columns).update(from: pair.base + pair.columns, count: pair.columns)
+        return strip
+    }
+
     /// The rows of `top`, then those of `bottom`, in one new matrix: a grid's two lines.
     public static func stacked(_ top: Matrix, over bottom: Matrix) -> Matrix {
         precondition(top.rows == bottom.rows && top.columns == bottom.columns)

@@ -201,17 +201,6 @@ public enum TrainedModel {
             return model.interpolated(between: pair, steps: steps)
         }
     }
-
-    /// The same path in pixel space: `steps` blends (1 − t) a + t b, a double exposure.
-    public static func blended(between pair: Matrix, steps: Int) -> Matrix {
-        precondition(pair.rows == 2 && steps >= 1)
-        let images = Matrix(rows: steps, columns: pair.columns)
-        for step in 0..<steps {
-            let t = steps == 1 ? 0 : Float(step) / Float(steps - 1)
-            for i in 0..<pair.columns { images[step, i] = (1 - t) * pair[0, i] + t * pair[1, i] }
-        }
-        return images
-    }
 }
 
 /// Why a folder cannot take a new run.

@@ -26,8 +26,8 @@ enum StudyFigures {
     static func realImages(_ test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
         var generator = SeededGenerator(seed: 7)
         let indices = (0..<min(30, test.count)).map { _ in Int(generator.next() % UInt64(test.count)) }
-        let grid = ImageGrid(imageHeight: test.height, imageWidth: test.width, channels: test.channels, columns: samplesColumns, scale: 2)
-        return .png(try grid.png(test.selecting(indices).matrix(0..<indices.count)), caption: caption, fileName: "figures/\(file).png")
+        return try grid(test.selecting(indices).matrix(0..<indices.count), columns: samplesColumns, test: test, caption: caption,
+                        file: file)
     }
 
     /// 30 images from a run of any family through `prior`, drawn with the same seed.
@@ -80,24 +80,42 @@ extension StudyFigures {
     /// For each pair of test images, the first image, the path `interpolate` makes from the
     /// pair, and the second image, one row per pair; and the middle image of every path.
     static func paths(_ pairs: [(Int, Int)], test: ImageDataset, _ interpolate: (Matrix) -> Matrix) -> (images: Matrix, middles: Matrix) {
-        var rows: [[Float]] = [], middles: [[Float]] = []
+        var rows: [Float] = [], middles: [Float] = []
         let pair = Matrix(rows: 2, columns: test.imageSize)
         for (a, b) in pairs {
             test.fill(pair, with: [a, b])
             let path = interpolate(pair)
-            rows.append(Array(pair.row(0)))
-            for step in 0..<path.rows { rows.append(Array(path.row(step))) }
-            rows.append(Array(pair.row(1)))
-            middles.append(Array(path.row(path.rows / 2)))
+            rows += RunFigures.framed(path, between: pair).values
+            middles += path.row(path.rows / 2)
         }
-        return (Matrix(rows: rows.count, columns: test.imageSize, values: rows.flatMap { $0 }),
-                Matrix(rows: middles.count, columns: test.imageSize, values: middles.flatMap { $0 }))
+        return (Matrix(rows: rows.count / test.imageSize, columns: test.imageSize, values: rows),
+                Matrix(rows: pairs.count, columns: test.imageSize, values: middles))
+    }
+
+    /// The same path in pixel space: `steps` blends (1 − t) a + t b of the pair's two images,
+    /// a double exposure.
+    static func blended(between pair: Matrix, steps: Int) -> Matrix {
+        let images = Matrix(rows: steps, columns: pair.columns)
+        for step in 0..<steps {
+            let t = steps == 1 ? 0 : Float(step) / Float(steps - 1)
+            for i in 0..<pair.columns { images[step, i] = (1 - t) * pair[0, i] + t * pair[1, i] }
+        }
+        return images
     }
 
     /// Images in a grid of `columns`, at the scale of the samples' grids.
     static func grid(_ images: Matrix, columns: Int, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
         let grid = ImageGrid(imageHeight: test.height, imageWidth: test.width, channels: test.channels, columns: columns, scale: 2)
         return .png(try grid.png(images), caption: caption, fileName: "figures/\(file).png")
+    }
+
+    /// Training and validation loss per epoch.
+    static func lossCurves(training: [Double], validation: [Double], title: String, file: String) -> HTMLReport.Figure {
+        let chart = LineChart(title: title, xLabel: "epoch", yLabel: "loss", series: [
+            .init(name: "training loss", points: training.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[0]),
+            .init(name: "validation loss", points: validation.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[1]),
+        ])
+        return .svg(chart.svg, caption: "Training and validation loss", fileName: "figures/\(file).svg")
     }
 
     /// Each active dimension swept from two standard deviations of the test images' mean

@@ -93,11 +93,8 @@ struct StudyReport {
         let training = (0..<epochs).map { e in SeedSummary(histories.map { $0.training[e] }).mean }
         report.section("1. How many epochs?")
         report.paragraph("The book's model trained for \(epochs) epochs with \(Self.seedCount(seeds.count)); the curves are the mean over seeds, and the table measures the weights kept at \(plan.epochSnapshots.map(String.init).joined(separator: ", ")) epochs.")
-        let chart = LineChart(title: "The book's VAE: loss per epoch (mean over seeds)", xLabel: "epoch", yLabel: "loss", series: [
-            .init(name: "training loss", points: training.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[0]),
-            .init(name: "validation loss", points: validation.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[1]),
-        ])
-        report.figure(.svg(chart.svg, caption: "Training and validation loss", fileName: "figures/epochs-curves.svg"))
+        report.figure(StudyFigures.lossCurves(training: training, validation: validation,
+                                              title: "The book's VAE: loss per epoch (mean over seeds)", file: "epochs-curves"))
         var rows: [[String]] = []
         var measured: [(epoch: Int, reports: [EvaluationReport])] = []
         let measures: [StudyMeasure] = [.negativeLogLikelihood] + Self.rateMeasures + Self.sampleMeasures

@@ -15,8 +15,9 @@ extension StudyReport {
         let pairs = Self.pairs(in: test, count: 4)
         let steps = 7
         let book = try loaded(StudyPlan.book, epoch: plan.standardEpochs)
-        let family = try bestFamily()
-        let pixelPaths = StudyFigures.paths(pairs, test: test) { TrainedModel.blended(between: $0, steps: steps) }
+        let ranking = try familiesByDistance()
+        let family = try loadedFamily(ranking[0])
+        let pixelPaths = StudyFigures.paths(pairs, test: test) { StudyFigures.blended(between: $0, steps: steps) }
         let bookPaths = StudyFigures.paths(pairs, test: test) { book.interpolated(between: $0, steps: steps) }
         let familyPaths = StudyFigures.paths(pairs, test: test) { family.trained.interpolated(between: $0, steps: steps) }
         report.paragraph("Four pairs of test images, the same for every row: each row starts at one image and ends at the other, with \(steps) images between them. In pixel space the path is a blend, (1 − t) a + t b; through a model it is the straight line between the two images' codings, decoded\(family.trained.continuousModel == nil ? " (for the VQ-VAE, between its encoder's outputs, each step quantized to the nearest codes)" : ""). The best sharper family is the one with the lowest Fréchet distance in question 4's table: \(family.label).")
@@ -34,8 +35,9 @@ extension StudyReport {
             + ". A blend keeps both images' edges, a double exposure that is no garment; a model's path passes through images of its own, which are as sharp as its decoder draws.")
 
         var traversals = [try StudyFigures.traversal(book.continuousModel!, test: test, caption: "the book's VAE", file: "traversal-book")]
-        let continuous = try bestFamily(continuousOnly: true)
-        if let model = continuous.trained.continuousModel, continuous.model != StudyPlan.book {
+        // The best family with continuous codings: the best one itself, unless it is the VQ-VAE.
+        let continuous = try family.trained.continuousModel == nil ? loadedFamily(ranking.first { $0.model != "vq-vae" }!) : family
+        if let model = continuous.trained.continuousModel {
             traversals.append(try StudyFigures.traversal(model, test: test, caption: continuous.label, file: "traversal-\(continuous.model)"))
         }
         report.paragraph("Traversals: each row sweeps one active dimension of the coding (those whose mean coding varies across the test images, the most varied first) from two standard deviations of the test images' codings below their mean to two above, the other dimensions at their means."
@@ -48,19 +50,19 @@ extension StudyReport {
         try runner.runFolder(model, seed: first).loadTrainedModel(weights: runner.weights(model, seed: first, epoch: epoch)).0
     }
 
-    /// Of the families built for sharp samples, the one with the lowest Fréchet distance
-    /// over its seeds; with `continuousOnly`, among those whose codings are continuous.
-    func bestFamily(continuousOnly: Bool = false) throws -> (model: String, label: String, trained: TrainedModel) {
-        var candidates: [(model: String, label: String, epoch: Int, prior: Prior, seeds: [UInt64])] = [
-            (StudyPlan.betaName(0), "the regularised autoencoder", plan.standardEpochs, .gmm, seeds),
-            ("two-stage", "the two-stage VAE", plan.twoStageEpochs.first, .secondStage, seeds),
+    /// The families built for sharp samples, the lowest Fréchet distance over their seeds first.
+    func familiesByDistance() throws -> [(model: String, label: String, epoch: Int)] {
+        let candidates: [(model: String, label: String, epoch: Int, prior: Prior)] = [
+            (StudyPlan.betaName(0), "the regularised autoencoder", plan.standardEpochs, .gmm),
+            ("two-stage", "the two-stage VAE", plan.twoStageEpochs.first, .secondStage),
+            ("vq-vae", "the VQ-VAE", plan.vectorQuantizedEpochs.autoencoder, .codePrior),
         ]
-        if !continuousOnly {
-            candidates.append(("vq-vae", "the VQ-VAE", plan.vectorQuantizedEpochs.autoencoder, .codePrior, seeds))
-        }
-        let distances = try candidates.map { StudyMeasure.frechetDistance.summary(try reports($0.model, epoch: $0.epoch, prior: $0.prior, seeds: $0.seeds)).mean }
-        let best = distances.indices.min { distances[$0] < distances[$1] }!
-        return (candidates[best].model, candidates[best].label, try loaded(candidates[best].model, epoch: candidates[best].epoch))
+        let distances = try candidates.map { StudyMeasure.frechetDistance.summary(try reports($0.model, epoch: $0.epoch, prior: $0.prior)).mean }
+        return candidates.indices.sorted { distances[$0] < distances[$1] }.map { (candidates[$0].model, candidates[$0].label, candidates[$0].epoch) }
+    }
+
+    func loadedFamily(_ family: (model: String, label: String, epoch: Int)) throws -> (model: String, label: String, trained: TrainedModel) {
+        (family.model, family.label, try loaded(family.model, epoch: family.epoch))
     }
 
     /// `count` pairs of test images of different classes where labels allow, drawn with a fixed seed.

@@ -33,11 +33,8 @@ extension StudyReport {
             try StudyFigures.reconstructions(trained, test: test, caption: "test pictures and reconstructions", file: "pictures-reconstructions"),
         ])
         let history = try LossHistory(run)
-        let curves = LineChart(title: "Own pictures: loss per epoch", xLabel: "epoch", yLabel: "loss", series: [
-            .init(name: "training loss", points: history.training.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[0]),
-            .init(name: "validation loss", points: history.validation.enumerated().map { (Double($0 + 1), $1) }, color: LineChart.palette[1]),
-        ])
-        var figures = [HTMLReport.Figure.svg(curves.svg, caption: "Training and validation loss", fileName: "figures/pictures-curves.svg")]
+        var figures = [StudyFigures.lossCurves(training: history.training, validation: history.validation,
+                                               title: "Own pictures: loss per epoch", file: "pictures-curves")]
         if let training {
             figures.append(try StudyFigures.nearestNeighbours(trained, mixture: mixture, training: training,
                                                               caption: "samples from the mixture (top) over their nearest training pictures (bottom)",

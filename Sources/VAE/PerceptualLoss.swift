@@ -101,14 +101,8 @@ public final class PerceptualLoss {
         case .mse, .gaussian:
             return output
         case .bernoulli, .logistic:
-            let images = reconstructions.withRows(output.rows), size = images.columns
-            for r in 0..<output.rows {
-                let y = output.base + r * output.columns, row = images.base + r * size
-                for i in 0..<size {
-                    row[i] = likelihood == .bernoulli
-                        ? logistic(y[i]) : min(max(y[DiscretizedLogistic.locationIndex(i, channels: channels)], 0), 1)
-                }
-            }
+            let images = reconstructions.withRows(output.rows)
+            likelihood.writeImages(fromOutput: output, channels: channels, into: images)
             return images
         }
     }

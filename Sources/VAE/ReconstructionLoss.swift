@@ -41,18 +41,29 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
         case .mse, .gaussian:
             return output
         case .bernoulli:
-            let values = output.buffer
-            for i in values.indices { values[i] = NeuralNetwork.logistic(values[i]) }
+            writeImages(fromOutput: output, channels: channels, into: output)
             return output
         case .logistic:
             let images = Matrix(rows: output.rows, columns: output.columns / 2)
-            for r in 0..<output.rows {
-                let locations = output.base + r * output.columns, row = images.base + r * images.columns
-                for i in 0..<images.columns {
-                    row[i] = min(max(locations[DiscretizedLogistic.locationIndex(i, channels: channels)], 0), 1)
+            writeImages(fromOutput: output, channels: channels, into: images)
+            return images
+        }
+    }
+
+    /// The images of the decoder's output written into `images` (which may be the output
+    /// itself for a likelihood of one output per value): each value's mean, or for the
+    /// logistic its location clamped to [0, 1].
+    public func writeImages(fromOutput output: Matrix, channels: Int, into images: Matrix) {
+        precondition(images.rows == output.rows && images.columns * outputsPerValue == output.columns)
+        for r in 0..<output.rows {
+            let y = output.base + r * output.columns, row = images.base + r * images.columns
+            for i in 0..<images.columns {
+                switch self {
+                case .mse, .gaussian: row[i] = y[i]
+                case .bernoulli: row[i] = NeuralNetwork.logistic(y[i])
+                case .logistic: row[i] = min(max(y[DiscretizedLogistic.locationIndex(i, channels: channels)], 0), 1)
                 }
             }
-            return images
         }
     }
 

@@ -47,12 +47,8 @@ struct Interpolate: ParsableCommand {
         }
         let pair = Matrix(rows: 2, columns: test.imageSize)
         test.fill(pair, with: between)
-        let decoded = trained.interpolated(between: pair, steps: steps)
         // The first image, the path between, the second image.
-        let strip = Matrix(rows: steps + 2, columns: test.imageSize)
-        _ = strip.row(0).update(fromContentsOf: pair.row(0))
-        for step in 0..<steps { _ = strip.row(step + 1).update(fromContentsOf: decoded.row(step)) }
-        _ = strip.row(steps + 1).update(fromContentsOf: pair.row(1))
+        let strip = RunFigures.framed(trained.interpolated(between: pair, steps: steps), between: pair)
         try RunFigures.grid(for: configuration.model, columns: steps + 2).write(strip, to: url)
         Console.line("Wrote test image \(between[0]), \(steps) interpolated images and test image \(between[1]) to \(url.path)")
     }
