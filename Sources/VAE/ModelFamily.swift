@@ -16,6 +16,16 @@ public enum ModelFamily: String, Codable, CaseIterable, Sendable {
     /// Whether sampling needs a second model trained after the autoencoder.
     public var needsPrior: Bool { self == .vqVAE || self == .twoStage }
 
+    /// Epochs of the model trained after the first (a code prior, a second stage) unless
+    /// others are asked for; nil for a family that has none.
+    public var recommendedPriorEpochs: Int? {
+        switch self {
+        case .vae, .rae: nil
+        case .twoStage: 30
+        case .vqVAE: 20
+        }
+    }
+
     /// Where a family's samples' codings come from unless another prior is asked for.
     public var defaultPrior: Prior {
         switch self {
