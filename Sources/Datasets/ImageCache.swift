@@ -10,20 +10,15 @@ import NumericCore
 /// It is a folder `<directory>/<key>/` holding `images.idx` (MNIST's IDX format,
 /// count × side × side × 3 bytes) and `manifest.json` (names, classes, skipped files),
 /// each written atomically, the manifest last, so a half-written entry is never read.
-/// The images are the file's bytes after a 20-byte header, uncompressed, so the file can
-/// be read straight into memory, or mapped, as it is.
+/// The images are the file's bytes after a 20-byte header, uncompressed, so the file is
+/// mapped as it is: batches read the images from the mapping.
 public struct ImageCache: Sendable {
     public let directory: URL
 
     public init(directory: URL) { self.directory = directory }
 
     /// `$XDG_CACHE_HOME/vae/images`, or `~/.cache/vae/images`.
-    public static var standard: ImageCache {
-        let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-        return ImageCache(directory: base.appendingPathComponent("vae/images"))
-    }
+    public static var standard: ImageCache { ImageCache(directory: CacheDirectory.standard.appendingPathComponent("images")) }
 
     /// What an entry is looked up by: two independent 64-bit hashes of the description.
     public struct Key: Sendable, Equatable {
@@ -64,14 +59,14 @@ public struct ImageCache: Sendable {
         guard let manifestData = try? readFile(folder.appendingPathComponent("manifest.json")),
               let manifest = try? JSONDecoder().decode(Manifest.self, from: manifestData),
               manifest.check == key.check, manifest.side == key.side,
-              let images = try? IDXReader.read(folder.appendingPathComponent("images.idx")),
+              let images = try? IDXReader.map(folder.appendingPathComponent("images.idx"), cache: nil),
               images.dimensions == [manifest.names.count, manifest.side, manifest.side, 3],
               manifest.labels == nil || manifest.labels!.count == manifest.names.count,
               manifest.labels?.allSatisfy({ Int($0) < manifest.classes.count }) ?? true
         else { return nil }
+        guard let dataset = try? ImageDataset(mapped: images, labels: manifest.labels) else { return nil }
         return ImageCollection(
-            images: ImageDataset(pixels: images.values, labels: manifest.labels, height: manifest.side,
-                                 width: manifest.side, channels: 3),
+            images: dataset,
             names: manifest.names, classes: manifest.classes, skipped: manifest.skipped, hasColour: manifest.hasColour)
     }
 

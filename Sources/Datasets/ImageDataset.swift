@@ -1,19 +1,27 @@
 import CKernels
 import Foundation
 import NumericCore
+import Storage
 
 /// Images kept as bytes, one after another, with optional class labels.
 ///
 /// Keeping bytes (not floats) holds Fashion-MNIST's 70,000 images in 55 MB; a batch is
-/// converted to floats in [0, 1] only when it is needed. A subset shares the storage.
+/// converted to floats in [0, 1] only when it is needed. The bytes are an array, or a
+/// mapping of the file they are stored in (`IDXReader.map`), which costs the process no
+/// memory of its own however large the dataset. A subset shares the storage.
 public struct ImageDataset: Sendable {
     public let height: Int
     public let width: Int
     public let channels: Int
-    /// All images of the underlying collection; this dataset is `first ..< first + count`.
-    private var storage: [UInt8]
+    /// All images of the underlying collection; this dataset is `first ..< first + count`
+    /// of them, in the order `order` gives.
+    private var storage: PixelStorage
+    /// The collection's image `i` is the storage's `order[i]` (nil: its `i`-th): how a mapped
+    /// dataset is rearranged without writing to the mapping, at one integer per image.
+    private var order: [Int]?
+    /// One per image of the collection, in the collection's order.
     private var labelStorage: [UInt8]?
-    private let first: Int
+    private var first: Int
     public let count: Int
 
     public init(pixels: [UInt8], labels: [UInt8]?, height: Int, width: Int, channels: Int = 1) {
@@ -23,10 +31,32 @@ public struct ImageDataset: Sendable {
         self.height = height
         self.width = width
         self.channels = channels
-        storage = pixels
+        storage = .owned(pixels)
         labelStorage = labels
         first = 0
         count = pixels.count / size
+    }
+
+    /// The images of an IDX array mapped from its file (count × height × width, with
+    /// `channels` as a fourth dimension when there is one), read from the mapping.
+    public init(mapped array: IDXReader.MappedArray, labels: [UInt8]?) throws {
+        let dimensions = array.dimensions
+        guard dimensions.count == 3 || (dimensions.count == 4 && (dimensions[3] == 1 || dimensions[3] == 3)) else {
+            throw FileError(path: array.mapping.path, problem: "expected count × rows × columns (× 1 or 3 channels), found \(dimensions)")
+        }
+        guard dimensions.allSatisfy({ $0 > 0 }) else {
+            throw FileError(path: array.mapping.path, problem: "holds no images (\(dimensions.map(String.init).joined(separator: "×")))")
+        }
+        guard labels == nil || labels!.count == dimensions[0] else {
+            throw FileError(path: array.mapping.path, problem: "\(labels!.count) labels for \(dimensions[0]) images")
+        }
+        height = dimensions[1]
+        width = dimensions[2]
+        channels = dimensions.count == 4 ? dimensions[3] : 1
+        count = dimensions[0]
+        storage = .mapped(array.mapping, offset: array.offset, count: array.valueCount)
+        labelStorage = labels
+        first = 0
     }
 
     private init(_ parent: ImageDataset, first: Int, count: Int) {
@@ -34,6 +64,7 @@ public struct ImageDataset: Sendable {
         width = parent.width
         channels = parent.channels
         storage = parent.storage
+        order = parent.order
         labelStorage = parent.labelStorage
         self.first = first
         self.count = count
@@ -43,6 +74,13 @@ public struct ImageDataset: Sendable {
     public var imageSize: Int { height * width * channels }
 
     public var hasLabels: Bool { labelStorage != nil }
+
+    /// Whether the images are read from a file mapping rather than held in memory.
+    public var isMapped: Bool { storage.isMapped }
+
+    /// Where image `index` of this dataset is in the storage, in images.
+    @inline(__always)
+    private func stored(_ index: Int) -> Int { order?[first + index] ?? first + index }
 
     public func label(_ index: Int) -> Int? { labelStorage.map { Int($0[first + index]) } }
 
@@ -79,43 +117,54 @@ public struct ImageDataset: Sendable {
         precondition(batch.columns == imageSize, "a batch of \(batch.columns) columns for images of \(imageSize)")
         batch.setRows(rows)
         let size = imageSize
-        storage.withUnsafeBufferPointer { bytes in
+        storage.withBytes { bytes in
             Parallel.forEachRowSlice(rows: rows, columns: size) { slice in
                 for row in slice {
                     let image = index(row)
                     precondition(image >= 0 && image < count, "image \(image) of \(count)")
-                    vae_scale_pixels(bytes.baseAddress! + (first + image) * size, batch.base + row * size, size)
+                    vae_scale_pixels(bytes.baseAddress! + stored(image) * size, batch.base + row * size, size)
                 }
             }
         }
     }
 
     /// This dataset's pixel bytes, image after image.
-    public var bytes: [UInt8] { Array(storage[first * imageSize ..< (first + count) * imageSize]) }
+    public var bytes: [UInt8] {
+        if order == nil {
+            return storage.withBytes { Array($0[first * imageSize ..< (first + count) * imageSize]) }
+        }
+        return gathered(0..<count)
+    }
+
+    /// The bytes of images `indices`, one after another, in a new array.
+    private func gathered(_ indices: some Collection<Int>) -> [UInt8] {
+        let size = imageSize
+        var pixels = [UInt8](repeating: 0, count: indices.count * size)
+        pixels.withUnsafeMutableBufferPointer { target in
+            storage.withBytes { source in
+                for (row, index) in indices.enumerated() {
+                    precondition(index >= 0 && index < count, "image \(index) of \(count)")
+                    (target.baseAddress! + row * size).update(from: source.baseAddress! + stored(index) * size, count: size)
+                }
+            }
+        }
+        return pixels
+    }
 
     /// This dataset's labels, one byte per image, if it has labels.
     public var labelBytes: [UInt8]? { labelStorage.map { Array($0[first ..< first + count]) } }
 
     /// A new dataset of the images at `indices`, in that order (a copy, not a view).
     public func selecting(_ indices: [Int]) -> ImageDataset {
-        let size = imageSize
-        var pixels = [UInt8](repeating: 0, count: indices.count * size)
-        pixels.withUnsafeMutableBufferPointer { target in
-            storage.withUnsafeBufferPointer { source in
-                for (row, index) in indices.enumerated() {
-                    precondition(index >= 0 && index < count, "image \(index) of \(count)")
-                    (target.baseAddress! + row * size).update(from: source.baseAddress! + (first + index) * size, count: size)
-                }
-            }
-        }
         let labels = labelStorage.map { labels in indices.map { labels[first + $0] } }
-        return ImageDataset(pixels: pixels, labels: labels, height: height, width: width, channels: channels)
+        return ImageDataset(pixels: gathered(indices), labels: labels, height: height, width: width, channels: channels)
     }
 
     /// Rearranges the images so that image `i` is the one that was at `order[i]`; `order`
-    /// names every image once. Done in place, one image at a time along the permutation's
-    /// cycles, when this dataset is all of a storage it alone holds: no second copy of the
-    /// images exists at any moment. A dataset sharing its storage is copied first.
+    /// names every image once. A mapped dataset keeps the new order as one index per image
+    /// and its mapping as it is. One in memory is rearranged in place, one image at a time
+    /// along the permutation's cycles, when it is all of a storage it alone holds: no second
+    /// copy of the images exists at any moment; one sharing its storage is copied first.
     public mutating func reorder(_ order: [Int]) {
         precondition(order.count == count, "an order of \(order.count) for \(count) images")
         var placed = [Bool](repeating: false, count: count)
@@ -123,15 +172,24 @@ public struct ImageDataset: Sendable {
             precondition(index >= 0 && index < count && !placed[index], "an order that names every image once")
             placed[index] = true
         }
-        if first != 0 || storage.count != count * imageSize {
+        if storage.isMapped {
+            let positions = order.map { self.stored($0) }
+            labelStorage = labelStorage.map { labels in order.map { labels[first + $0] } }
+            self.order = positions
+            first = 0
+            return
+        }
+        guard first == 0, self.order == nil, case .owned(var pixels) = storage, pixels.count == count * imageSize else {
             self = selecting(order)
             return
         }
+        storage = .owned([])  // `pixels` is now the only reference: rearranged in place
+        defer { storage = .owned(pixels) }
         placed = [Bool](repeating: false, count: count)
         let size = imageSize
         let saved = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
         defer { saved.deallocate() }
-        storage.withUnsafeMutableBufferPointer { pixels in
+        pixels.withUnsafeMutableBufferPointer { pixels in
             let base = pixels.baseAddress!
             for start in 0..<count where !placed[start] {
                 saved.update(from: base + start * size, count: size)
@@ -151,10 +209,12 @@ public struct ImageDataset: Sendable {
         labelStorage = labelStorage.map { labels in order.map { labels[$0] } }
     }
 
-    /// Calls `body` with the bytes of this dataset's images, without copying them.
+    /// Calls `body` with the bytes of this dataset's images, one after another: without
+    /// copying them, unless a mapped dataset has been rearranged.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try storage.withUnsafeBytes { raw in
-            try body(UnsafeRawBufferPointer(rebasing: raw[(first * imageSize)..<((first + count) * imageSize)]))
+        if order != nil { return try bytes.withUnsafeBytes(body) }
+        return try storage.withBytes { bytes in
+            try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[(first * imageSize)..<((first + count) * imageSize)]))
         }
     }
 

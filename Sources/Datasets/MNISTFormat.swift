@@ -20,18 +20,24 @@ public enum MNISTFormat {
         case test = "t10k"
     }
 
-    /// Loads one split: images and labels, checked against each other.
-    public static func load(_ split: Split, from directory: URL) throws -> ImageDataset {
+    /// Loads one split: images and labels, checked against each other. The images are
+    /// mapped from their file, not read (a `.gz` file is decompressed once into `cache`),
+    /// so they cost the process no memory of its own; with no cache a `.gz` file's images
+    /// are decompressed into memory.
+    public static func load(_ split: Split, from directory: URL, cache: IDXCache? = .standard) throws -> ImageDataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileError(path: directory.path, problem: "no such folder (Debian's dataset-fashion-mnist package installs Fashion-MNIST there)")
         }
         let imagesURL = try locate("\(split.rawValue)-images-idx3-ubyte", in: directory)
-        let images = try IDXReader.read(imagesURL)
-        guard images.dimensions.count == 3 else {
-            throw FileError(path: imagesURL.path, problem: "expected 3 dimensions (count, rows, columns), found \(images.dimensions.count)")
+        let inMemory = try cache == nil && FileMapping(imagesURL).withBytes { Gzip.isCompressed($0) }
+        let mapped = inMemory ? nil : try IDXReader.map(imagesURL, cache: cache)
+        let read = inMemory ? try IDXReader.read(imagesURL) : nil
+        let dimensions = mapped?.dimensions ?? read!.dimensions
+        guard dimensions.count == 3 else {
+            throw FileError(path: imagesURL.path, problem: "expected 3 dimensions (count, rows, columns), found \(dimensions.count)")
         }
-        let (count, height, width) = (images.dimensions[0], images.dimensions[1], images.dimensions[2])
+        let (count, height, width) = (dimensions[0], dimensions[1], dimensions[2])
         guard count > 0, height > 0, width > 0 else {
             throw FileError(path: imagesURL.path, problem: "holds no images (\(count)×\(height)×\(width))")
         }
@@ -43,7 +49,8 @@ public enum MNISTFormat {
             }
             labels = read.values
         }
-        return ImageDataset(pixels: images.values, labels: labels, height: height, width: width)
+        if let mapped { return try ImageDataset(mapped: mapped, labels: labels) }
+        return ImageDataset(pixels: read!.values, labels: labels, height: height, width: width)
     }
 
     /// Whether `directory` holds a training images file in this layout, so that `--data`

@@ -8,15 +8,31 @@ public enum ProcessMemory {
     /// from before the program was started.
     public static var peakResidentBytes: Int? {
         #if os(Linux)
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
-        else { return nil }
-        return kilobytes * 1024
+        return status("VmHWM")
         #else
         var usage = rusage()
         guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
         return Int(usage.ru_maxrss)  // bytes on Apple's systems
         #endif
+    }
+
+    /// The memory this program holds now that is its own: resident pages not backed by a
+    /// file (`RssAnon`), so a mapped dataset's pages, which the kernel can drop and read
+    /// again, do not count. Nil where it cannot be read (systems other than Linux).
+    public static var anonymousResidentBytes: Int? {
+        #if os(Linux)
+        return status("RssAnon")
+        #else
+        return nil
+        #endif
+    }
+
+    /// A field of `/proc/self/status` given in kB, in bytes.
+    private static func status(_ field: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+              let kilobytes = Int(line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        else { return nil }
+        return kilobytes * 1024
     }
 }

@@ -6,7 +6,7 @@ import Storage
 /// `~/.cache/vae/classifiers`), one file per dataset folder, named after the folder.
 public enum ClassifierLocation {
     public static var directory: URL {
-        ImageCache.standard.directory.deletingLastPathComponent().appendingPathComponent("classifiers")
+        CacheDirectory.standard.appendingPathComponent("classifiers")
     }
 
     public static func url(for data: String) -> URL {

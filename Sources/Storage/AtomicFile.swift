@@ -25,6 +25,15 @@ public enum AtomicFile {
 
     /// `parts` one after the other: a header and a large body written without joining them.
     public static func write(_ parts: [Data], to url: URL) throws {
+        try write(to: url) { append in
+            for data in parts { try data.withUnsafeBytes { try append($0) } }
+        }
+    }
+
+    /// What `produce` hands to the function it is given, in order: a file of any size
+    /// written a piece at a time, with the same guarantee. An error `produce` throws leaves
+    /// the previous version, and is thrown on.
+    public static func write(to url: URL, producing produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent + ".partial-\(getpid())"
@@ -37,21 +46,24 @@ public enum AtomicFile {
         }
         guard descriptor >= 0 else { throw FileError(path: path, problem: "cannot write: \(systemMessage())") }
         var failure: String?
-        for data in parts where failure == nil {
-            data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+        do {
+            try produce { bytes in
                 var offset = 0
                 while offset < bytes.count {
                     let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                     if written < 0 {
                         if errno == EINTR { continue }
-                        failure = systemMessage()
-                        return
+                        throw FileError(path: path, problem: "cannot write: \(systemMessage())")
                     }
                     offset += written
                 }
             }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
         }
-        if failure == nil, fsync(descriptor) != 0 { failure = systemMessage() }
+        if fsync(descriptor) != 0 { failure = systemMessage() }
         if close(descriptor) != 0, failure == nil { failure = systemMessage() }
         if let failure {
             unlink(temporary)
@@ -120,7 +132,7 @@ public func readFile(_ url: URL) throws -> Data {
 }
 
 /// Calls `body` with a descriptor of `url`, opened for reading, and the file's size.
-private func withFile<R>(_ url: URL, _ body: (Int32, Int) throws -> R) throws -> R {
+func withFile<R>(_ url: URL, _ body: (Int32, Int) throws -> R) throws -> R {
     // Non-blocking, so that a named pipe put where a file was cannot stall the program.
     let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {

@@ -8,6 +8,8 @@ import VAE
 final class ConsoleObserver: RunObserver {
     private let live: Bool
     private let progress: ProgressReporter
+    /// The most anonymous memory (`RssAnon`) seen at the start and at every epoch's end.
+    private(set) var largestAnonymousBytes: Int?
 
     init(live: Bool = isatty(STDOUT_FILENO) != 0) {
         self.live = live
@@ -42,6 +44,7 @@ final class ConsoleObserver: RunObserver {
         let done = run.epochsDone
         let total = run.configuration.training.epochs
         let partly = run.trainer.state.epochInProgress.map { " and step \($0.stepsDone) of epoch \(done + 1)" } ?? ""
+        noteAnonymousMemory()
         Console.line(InstructionSet.summary)
         Console.line((done > 0 || !partly.isEmpty ? "Resuming after epoch \(done)\(partly) of \(total). " : "")
             + "Training on \(run.data.training.count) images, validating on \(run.data.validation.count); "
@@ -50,7 +53,15 @@ final class ConsoleObserver: RunObserver {
 
     func stepFinished(_ step: StepProgress) { progress.step(step) }
 
-    func epochFinished(_ record: EpochRecord, of epochs: Int) { progress.epoch(record, of: epochs) }
+    func epochFinished(_ record: EpochRecord, of epochs: Int) {
+        progress.epoch(record, of: epochs)
+        noteAnonymousMemory()
+    }
+
+    private func noteAnonymousMemory() {
+        guard let now = ProcessMemory.anonymousResidentBytes else { return }
+        largestAnonymousBytes = max(largestAnonymousBytes ?? 0, now)
+    }
 
     /// Ends a live bar's line so the next message starts on its own.
     func abandonLine() { progress.abandonLine() }

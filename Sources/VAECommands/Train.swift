@@ -96,7 +96,10 @@ struct Train: ParsableCommand {
             Console.line("Stopped: \(error). \(kept).")
             throw ExitCode.failure
         }
-        let memory = ProcessMemory.peakResidentBytes.map { String(format: ", peak memory %.0f MB", Double($0) / 1e6) } ?? ""
+        // Resident memory counts a mapped dataset's pages, which are the page cache's; the
+        // anonymous part is the program's own.
+        let memory = (ProcessMemory.peakResidentBytes.map { String(format: ", peak memory %.0f MB", Double($0) / 1e6) } ?? "")
+            + (observer.largestAnonymousBytes.map { String(format: " (anonymous at most %.1f MiB)", Double($0) / 1048576) } ?? "")
         Console.line(String(format: "Done in %.1fs", Date().timeIntervalSince(start)) + memory + ". "
             + "Pictures: " + run.folder.pictureURLs.map(\.path).joined(separator: ", "))
     }
@@ -133,7 +136,7 @@ struct Train: ParsableCommand {
         }
         let training = TrainingOptions(epochs: epochs ?? (vq ? 12 : 25), batchSize: batchSize, learningRate: learningRate,
                                        optimizer: optimizer, klWarmUp: klWarmup,
-                                       priorEpochs: model.needsPrior ? priorEpochs ?? (vq ? 20 : 30) : nil)
+                                       priorEpochs: model.needsPrior ? priorEpochs ?? model.recommendedPriorEpochs : nil)
         return RunRequest(model: configuration, training: training, seed: seed, data: data, validationCount: validation,
                           limit: limit,
                           pictures: pictures ? PictureRequest(side: imageSize ?? 32, channels: channels, background: background,

@@ -17,11 +17,15 @@ struct Benchmark: ParsableCommand {
     @Option(help: "A folder in MNIST's IDX layout.") var data = MNISTFormat.fashionMNISTDirectory
     @Option(help: "Images of the convolutional model's timed epoch (0 to skip it).") var convolutionalImages = 6400
     @Option(help: "Pictures of the generated folder whose loading memory is measured (0 to skip it).") var pictures = 20_000
+    @Option(help: "Sizes of the generated IDX datasets on which training's anonymous memory is measured (none to skip it).")
+    var datasetMemory = "60000,600000"
     @Option(help: .hidden) var measureLoading: String?
+    @Option(help: .hidden) var measureTraining: String?
     @Option(help: .hidden) var picturesFolder = ""
     @Option(help: .hidden) var picturesCache = ""
 
     func run() throws {
+        if let measureTraining { return try DatasetMemoryBenchmark.train(folder: measureTraining) }
         if let measureLoading {
             guard let mode = PictureLoadingBenchmark.Mode(rawValue: measureLoading) else { throw ValidationError("no such mode") }
             return try PictureLoadingBenchmark.load(mode, folder: picturesFolder, cache: picturesCache)
@@ -88,6 +92,16 @@ struct Benchmark: ParsableCommand {
         let convolutional = try convolutionalEpoch(full)
         let quantized = try vectorQuantizedEpochs(full)
         let loading = pictures > 0 ? try PictureLoadingBenchmark.run(pictures: pictures) : nil
+        let sizes = datasetMemory == "none" ? [] : datasetMemory.split(separator: ",").compactMap { Int($0) }
+        let datasets = try DatasetMemoryBenchmark.run(counts: sizes)
+        let mebibyte = 1048576.0
+        let datasetRows = datasets.map { result in
+            ("anonymous memory (RssAnon), at most, in an epoch on \(result.images) mapped images",
+             String(format: "%.1f MiB (epoch %.1f s)", Double(result.anonymousBytes) / mebibyte, result.epochSeconds))
+        } + (datasets.count < 2 ? [] : [
+            ("its growth from \(datasets.first!.images) to \(datasets.last!.images) images",
+             String(format: "%.1f MiB", Double(datasets.last!.anonymousBytes - datasets.first!.anonymousBytes) / mebibyte)),
+        ])
         func loadingRow(_ mode: PictureLoadingBenchmark.Mode) -> String {
             guard let loading else { return "–" }
             return String(format: "%.0f MB, %.2f× the decoded bytes (%.1f s)", Double(loading.growth(mode)) / 1e6,
@@ -131,6 +145,7 @@ struct Benchmark: ParsableCommand {
              loading.map { String(format: "%d, %.1f MB decoded", $0.pictures, Double($0.decodedBytes) / 1e6) } ?? "–"),
             ("their peak memory beyond the program's own, decoding (and caching)", loadingRow(.decode)),
             ("their peak memory beyond the program's own, from the cache", loadingRow(.cached)),
+        ] + datasetRows + [
             ("instruction set of the kernels", "\(InstructionSet.current)"),
             ("threads per product (the pool's; the system BLAS runs one per call)", String(BLAS.threadsPerProduct)),
             ("final validation loss", String(format: "%.4f", trainer.history.last!.validation!.total)),

@@ -28,9 +28,10 @@ public enum IDXFiles {
     public static func temporaryFolder(_ name: String) -> URL { TemporaryFolders.make(name) }
 
     /// A folder with a small MNIST-like dataset: `train` and `test` images of `side`×`side`
-    /// pixels, gzip-compressed. Each image is a bright square whose place and size follow
-    /// its label, so a model has something to learn.
-    public static func makeDataset(train: Int, test: Int, side: Int = 8, seed: UInt64 = 1) throws -> URL {
+    /// pixels, uncompressed (so they are mapped as they are, with no decompressed copy
+    /// left in a cache), or gzip-compressed. Each image is a bright square whose place and
+    /// size follow its label, so a model has something to learn.
+    public static func makeDataset(train: Int, test: Int, side: Int = 8, seed: UInt64 = 1, compressed: Bool = false) throws -> URL {
         let folder = temporaryFolder("idx")
         var state = seed
         func random() -> Int {
@@ -51,10 +52,11 @@ public enum IDXFiles {
                 }
                 labels.append(UInt8(label))
             }
-            try gzip(bytes(dimensions: [count, side, side], values: pixels))
-                .write(to: folder.appendingPathComponent("\(stem)-images-idx3-ubyte.gz"))
-            try gzip(bytes(dimensions: [count], values: labels))
-                .write(to: folder.appendingPathComponent("\(stem)-labels-idx1-ubyte.gz"))
+            let ending = compressed ? ".gz" : ""
+            for (name, file) in [("images-idx3", bytes(dimensions: [count, side, side], values: pixels)),
+                                 ("labels-idx1", bytes(dimensions: [count], values: labels))] {
+                try (compressed ? gzip(file) : file).write(to: folder.appendingPathComponent("\(stem)-\(name)-ubyte\(ending)"))
+            }
         }
         return folder
     }
