@@ -32,6 +32,11 @@ public enum StudyRun {
             importance-weighted bound, an upper bound on it \
             (k = \(plan.importanceSamples), \(plan.importanceImages) test images). Values are mean ± standard deviation over seeds.
             """)
+        report.report.paragraph("""
+            What the figures show, read by a person and checked against the figures of the study kept with the \
+            package (its docs/study/README.md, beside that study's copy of this report; a study run elsewhere draws \
+            figures of its own, which the reading describes as far as they agree):
+            """, linkText: "the reading of the figures", target: "README.md")
         try report.epochs()
         try report.latentLoss()
         try report.sampling()

@@ -52,6 +52,9 @@ public struct HTMLReport: Sendable {
         /// Starts a section with this heading.
         case section(String)
         case paragraph(String)
+        /// A paragraph that ends with a link to `target`, a path relative to the report's
+        /// folder (a file kept beside it), shown as `linkText`.
+        case linkedParagraph(String, linkText: String, target: String)
         /// A header row and rows of cells; columns whose cells are all numbers (or empty,
         /// or a dash for a missing value) are right-aligned.
         case table(header: [String], rows: [[String]])
@@ -68,6 +71,11 @@ public struct HTMLReport: Sendable {
 
     public mutating func section(_ heading: String) { blocks.append(.section(heading)) }
     public mutating func paragraph(_ text: String) { blocks.append(.paragraph(text)) }
+    public mutating func paragraph(_ text: String, linkText: String, target: String) {
+        precondition(!target.contains(where: { $0 == " " || $0 == "(" || $0 == ")" || $0 == "\"" || $0 == "<" }) && !target.contains(":"),
+                     "a link beside the report, by a plain relative path")
+        blocks.append(.linkedParagraph(text, linkText: linkText, target: target))
+    }
     public mutating func table(header: [String], rows: [[String]]) { blocks.append(.table(header: header, rows: rows)) }
     public mutating func figure(_ figure: Figure) { blocks.append(.figures([figure])) }
     public mutating func figureRow(_ figures: [Figure]) { blocks.append(.figures(figures)) }
@@ -92,6 +100,8 @@ public struct HTMLReport: Sendable {
                 inSection = true
             case .paragraph(let text):
                 body += "<p>\(Markup.escape(text))</p>\n"
+            case .linkedParagraph(let text, let linkText, let target):
+                body += "<p>\(Markup.escape(text)) <a href=\"\(Markup.escape(target))\">\(Markup.escape(linkText))</a>.</p>\n"
             case .table(let header, let rows):
                 body += Self.htmlTable(header: header, rows: rows)
             case .figures(let figures):

@@ -14,6 +14,8 @@ extension HTMLReport {
                 out += "## \(Self.markdownText(heading))\n"
             case .paragraph(let text):
                 out += Self.markdownText(text) + "\n"
+            case .linkedParagraph(let text, let linkText, let target):
+                out += Self.markdownText(text) + " [\(Self.markdownText(linkText))](\(target)).\n"
             case .table(let header, let rows):
                 out += Self.markdownTable(header: header, rows: rows)
             case .figures(let figures) where figures.count == 1:

@@ -89,6 +89,18 @@ import Visualization
         #expect(!markdown.contains("base64"))
     }
 
+    /// A link to a file kept beside the report: the only thing a page refers to, and only
+    /// where a report asks for it.
+    @Test func aLinkedParagraphLinksToItsFileInBothForms() throws {
+        var report = HTMLReport(title: "t")
+        report.paragraph("Read by a person <here>:", linkText: "the reading", target: "README.md")
+        let document = try #require(ParsedXML(report.html))
+        let link = try #require(document.elements(named: "a").first)
+        #expect(link.attributes["href"] == "README.md" && link.text == "the reading")
+        #expect(document.elements(named: "p").first?.text == "Read by a person <here>: .")
+        #expect(report.markdown.contains("Read by a person \\<here\\>: [the reading](README.md).\n"))
+    }
+
     @Test func markdownTextIsShownAsWritten() {
         var report = HTMLReport(title: "t")
         report.paragraph("- not a list\n1. not numbered\n# not a heading\n2.5 nats, -0.5 and a_b")
