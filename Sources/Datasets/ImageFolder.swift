@@ -30,7 +30,11 @@ public enum ImageFolder {
                 : "none of its \(scan.entries.count) picture files could be used"
             throw FileError(path: folder.path, problem: reason)
         }
-        try? cache?.write(collection, key: key)
+        // Once written, the cache is mapped in place of the decoded images, which are then
+        // freed: training holds no copy of its own.
+        if let cache, (try? cache.write(collection, key: key)) != nil, let written = cache.read(key) {
+            return (written, false)
+        }
         return (collection, false)
     }
 

@@ -126,6 +126,8 @@ import TestSupport
         let (first, _) = try ImageFolder.load(folder, side: 16, background: .black, cache: cache)
         let (second, fromCache) = try ImageFolder.load(folder, side: 16, background: .black, cache: cache)
         #expect(fromCache)
+        // Both read their images from the cache's file: decoded ones are freed once written.
+        #expect(first.images.isMapped && second.images.isMapped)
         #expect(second.images.bytes == first.images.bytes && second.names == first.names)
         #expect(second.skipped == first.skipped && second.classes == first.classes)
         #expect(second.images.labelBytes == first.images.labelBytes)
