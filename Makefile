@@ -3,9 +3,10 @@
 
 PACKAGES := libopenblas-dev libstb-dev libpng-dev libturbojpeg0-dev zlib1g-dev pkgconf dataset-fashion-mnist
 # What only the tests need: a headless browser that opens the HTML reports as a reader
-# would, qemu-user, which runs the program as a processor without AVX-512, and the arm64
-# C library, to compile the kernels for 64-bit ARM.
-TEST_PACKAGES := chromium qemu-user libc6-dev-arm64-cross
+# would, qemu-user, which runs the program as a processor without AVX-512, the arm64
+# C library, to compile the kernels for 64-bit ARM, and Open MPI, whose mpirun runs one
+# training over several processes (the program loads its library at run time).
+TEST_PACKAGES := chromium qemu-user libc6-dev-arm64-cross openmpi-bin
 # The tests that run again on every other instruction set this processor has: the
 # kernels' path is fixed per process, so each path takes a test process of its own.
 NUMERIC_TESTS := NumericCoreTests|NeuralNetworkTests|OptimizersTests|VAETests

@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "vae", targets: ["vae"]),
         .library(name: "VAE", targets: ["VAE", "Runs", "Study", "Datasets", "Storage", "NumericCore", "NeuralNetwork",
-                                        "Optimizers", "Visualization", "Evaluation"]),
+                                        "Optimizers", "Visualization", "Evaluation", "Cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +31,8 @@ let package = Package(
         // through libpng, JPEG through libjpeg-turbo (both maintained by Debian for
         // security), GIF and BMP through stb_image compiled here for those two alone.
         .target(name: "CImageDecoders", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("turbojpeg")]),
+        // Open MPI, loaded at run time when `mpirun` started the program: nothing to link.
+        .target(name: "CProcessGroup"),
         // File formats below everything that reads or writes files: safetensors, atomic
         // writes, reading whole files, fingerprints.
         .target(name: "Storage"),
@@ -52,6 +54,8 @@ let package = Package(
         // Pictures, charts and reports: PNG image grids, SVG line, scatter and bar charts,
         // principal components, self-contained HTML pages with a markdown twin.
         .target(name: "Visualization", dependencies: ["NumericCore", "Storage", "CStb", "CPNG"]),
+        // One training over several processes or machines: the MPI process group.
+        .target(name: "Cluster", dependencies: ["NumericCore", "CProcessGroup"]),
         // Runs and what they keep on disk: a training run with its checkpoint, best-weights
         // and history policy, the data policy, the mixture prior's cache, the evaluation report.
         .target(name: "Runs", dependencies: ["VAE", "Datasets", "Evaluation", "Visualization", "NumericCore", "Storage"]),
@@ -60,7 +64,7 @@ let package = Package(
         // The `vae` command line, as a library so tests can drive it: flags to library types,
         // errors to messages.
         .target(name: "VAECommands", dependencies: [
-            "Runs", "Study", "VAE", "Datasets", "Evaluation", "Visualization", "Storage",
+            "Runs", "Study", "VAE", "Datasets", "Evaluation", "Visualization", "Storage", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vae", dependencies: ["VAECommands"]),

@@ -20,11 +20,14 @@ public final class PriorStage {
     private let firstWeights: String
     private let configuration: RunConfiguration
     private let description: String
+    /// Whether this process writes the stage's files (see `TrainingRun.group`).
+    private let writes: Bool
 
     private init<Model: TrainableModel>(folder: RunFolder, configuration: RunConfiguration, data: RunData, model: Model,
                                         first: any TrainableModel, generator: SeededGenerator, description: String,
-                                        trained: TrainedModel) throws {
+                                        trained: TrainedModel, group: (any ProcessGroup)?) throws {
         self.folder = folder
+        writes = (group?.rank ?? 0) == 0
         firstWeights = first.weightsFingerprint
         self.configuration = configuration
         self.description = description
@@ -33,7 +36,7 @@ public final class PriorStage {
         options.epochs = max(options.priorEpochs ?? 1, 1)
         options.klWarmUp = 0
         trainer = try Trainer(model: model, training: data.training, validation: data.validation, options: options,
-                              generator: generator)
+                              generator: generator, group: group)
     }
 
     /// "prior" in ASCII: what sets the prior's seed apart from the first model's, so its
@@ -43,7 +46,7 @@ public final class PriorStage {
     /// The prior of the run in `folder` for `first`, its trained first model: from its
     /// checkpoint when one is there, else new.
     static func resumeOrStart(for first: any TrainableModel, configuration: RunConfiguration, data: RunData,
-                              in folder: RunFolder) throws -> PriorStage {
+                              in folder: RunFolder, group: (any ProcessGroup)? = nil) throws -> PriorStage {
         var generator = SeededGenerator(seed: configuration.seed ^ seedSalt)
         let stage: PriorStage
         if let autoencoder = first as? VectorQuantizedAutoencoder, let settings = configuration.model.codePrior {
@@ -53,17 +56,19 @@ public final class PriorStage {
                 folder: folder, configuration: configuration, data: data,
                 model: CodePriorTraining(autoencoder: autoencoder, prior: prior), first: first, generator: generator,
                 description: "the code prior (a PixelCNN over the \(prior.grid.height)×\(prior.grid.width) codes)",
-                trained: .vqVAE(autoencoder, prior: prior))
+                trained: .vqVAE(autoencoder, prior: prior), group: group)
         } else if let vae = first as? VariationalAutoencoder, let secondConfiguration = configuration.model.secondStageConfiguration {
             let second = try VariationalAutoencoder(secondConfiguration, generator: &generator)
             stage = try PriorStage(
                 folder: folder, configuration: configuration, data: data,
                 model: SecondStageTraining(first: vae, second: second), first: first, generator: generator,
                 description: "the second stage (a VAE over the \(configuration.model.codingSize)-dimensional codings)",
-                trained: .twoStage(vae, second: second))
+                trained: .twoStage(vae, second: second), group: group)
         } else {
             throw ConfigurationError(.model, configuration.model.family.rawValue, "has no second stage to train")
         }
+        // Whatever the first process removed before, every process sees the same folder now.
+        group?.synchronize()
         if FileManager.default.fileExists(atPath: folder.priorCheckpointURL.path) {
             try Checkpoint.restore(stage.trainer, from: folder.priorCheckpointURL)
         }
@@ -91,15 +96,18 @@ public final class PriorStage {
             do {
                 record = try trainer.trainEpoch(progress: { observer?.stepFinished($0) }, shouldStop: shouldStop)
             } catch TrainingError.interrupted(let epoch, let step) {
-                try Checkpoint.write(trainer, configuration: configuration, to: folder.priorCheckpointURL)
+                if writes { try Checkpoint.write(trainer, configuration: configuration, to: folder.priorCheckpointURL) }
                 throw TrainingError.interrupted(epoch: epoch, step: step)
             }
-            try Checkpoint.write(trainer, configuration: configuration, to: folder.priorCheckpointURL)
-            try trainer.trainedModel.saveWeights(to: folder.priorWeightsURL,
-                                                 metadata: ["epoch": String(record.epoch), Self.firstWeightsKey: firstWeights])
-            try RunHistory.write(trainer.history, to: folder.priorHistoryURL)
+            if writes {
+                try Checkpoint.write(trainer, configuration: configuration, to: folder.priorCheckpointURL)
+                try trainer.trainedModel.saveWeights(to: folder.priorWeightsURL,
+                                                     metadata: ["epoch": String(record.epoch), Self.firstWeightsKey: firstWeights])
+                try RunHistory.write(trainer.history, to: folder.priorHistoryURL)
+            }
             observer?.epochFinished(record, of: epochs)
         }
+        guard writes else { return }
         let samples = try RunSampling.samples(trained, of: folder, configuration: configuration, weights: folder.weightsURL,
                                               prior: nil, count: 21, seed: configuration.seed)
         try RunFigures.writeGrid(samples, configuration: configuration.model, columns: 7, to: folder.samplesURL)

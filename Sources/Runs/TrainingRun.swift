@@ -13,6 +13,10 @@ import VAE
 /// replaces another trains in the folder's staging place until its first checkpoint, so
 /// the earlier run stays whole until then (see `RunFolder.staging`).
 ///
+/// Over a `ProcessGroup` (`mpirun -np N vae train …`), every process builds the same run
+/// from the same request and trains its share of every batch (`BatchShards`); process 0
+/// alone claims and writes the folder, the others read it and write nothing.
+///
 ///     let run = try TrainingRun.start(RunRequest(), in: RunFolder(path: "runs/book"))
 ///     try run.train()
 public final class TrainingRun {
@@ -29,28 +33,36 @@ public final class TrainingRun {
     public let data: RunData
     /// The prior trained after the first model, for the families that have one (`PriorStage`).
     public private(set) var priorStage: PriorStage?
-    private let lock: RunLock
+    /// Held by the process that writes; nil in the others of a group.
+    private let lock: RunLock?
+    /// The processes this run trains on, or nil for this process alone.
+    public let group: (any ProcessGroup)?
     /// The lowest validation loss so far: the epoch whose weights `best.safetensors` holds.
     private var bestLoss: Float
 
-    private init(folder: RunFolder, configuration: RunConfiguration, data: RunData, lock: RunLock) throws {
+    /// Whether this process writes the run's files: the only one, or a group's first.
+    public var writes: Bool { (group?.rank ?? 0) == 0 }
+
+    private init(folder: RunFolder, configuration: RunConfiguration, data: RunData, lock: RunLock?,
+                 group: (any ProcessGroup)?) throws {
         self.folder = folder
         self.configuration = configuration
         self.data = data
         self.lock = lock
+        self.group = group
         var generator = SeededGenerator(seed: configuration.seed)
         switch configuration.model.family {
         case .vae, .rae, .twoStage:
             let model = try VariationalAutoencoder(configuration.model, generator: &generator)
             (self.model, trainer) = (model, try Trainer(model: model, training: data.training, validation: data.validation,
-                                                        options: configuration.training, generator: generator))
+                                                        options: configuration.training, generator: generator, group: group))
         case .vqVAE:
             let model = try VectorQuantizedAutoencoder(configuration.model, generator: &generator)
             // Its own stream, so the shuffling and the noise are those of any run of this seed.
             var sampling = SeededGenerator(seed: configuration.seed ^ Self.codebookSeedSalt)
             model.initializeCodebook(from: data.training.matrix(0..<min(256, data.training.count)), generator: &sampling)
             (self.model, trainer) = (model, try Trainer(model: model, training: data.training, validation: data.validation,
-                                                        options: configuration.training, generator: generator))
+                                                        options: configuration.training, generator: generator, group: group))
         }
         bestLoss = .infinity
     }
@@ -61,7 +73,7 @@ public final class TrainingRun {
     /// A new run in `folder`. The settings and the data are checked before the folder is
     /// touched; a folder that holds a run is replaced only when `overwrite` says so.
     public static func start(_ request: RunRequest, in folder: RunFolder, overwrite: Bool = false,
-                             observer: RunObserver? = nil) throws -> TrainingRun {
+                             observer: RunObserver? = nil, group: (any ProcessGroup)? = nil) throws -> TrainingRun {
         try request.training.validate()
         var selection = DataSelection(folder: request.data, validationCount: request.validationCount ?? 5000,
                                       limit: request.limit)
@@ -86,6 +98,9 @@ public final class TrainingRun {
         (model.imageHeight, model.imageWidth, model.channels) = (data.training.height, data.training.width, data.training.channels)
         let configuration = RunConfiguration(model: model, training: request.training, seed: request.seed, data: selection)
         try configuration.validate()
+        guard (group?.rank ?? 0) == 0 else {
+            return try TrainingRun(folder: folder, configuration: configuration, data: data, lock: nil, group: group)
+        }
         try folder.create(overwrite: overwrite)
         let lock = try RunLock(folder)
         try folder.settleLeftovers()
@@ -96,7 +111,7 @@ public final class TrainingRun {
         // The configuration first: from then on the folder is a run's, whatever stops it.
         try target.write(configuration)
         try split?.write(to: target.splitURL)
-        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
+        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock, group: group)
         run.staged = staged
         return run
     }
@@ -105,9 +120,12 @@ public final class TrainingRun {
     /// total, `priorEpochs` a new total for the code prior, and `redoPrior` trains the
     /// prior again from the start.
     public static func resume(_ folder: RunFolder, epochs: Int? = nil, priorEpochs: Int? = nil, redoPrior: Bool = false,
-                              observer: RunObserver? = nil) throws -> TrainingRun {
-        let lock = try RunLock(folder)
-        try folder.settleLeftovers()
+                              observer: RunObserver? = nil, group: (any ProcessGroup)? = nil) throws -> TrainingRun {
+        let writes = (group?.rank ?? 0) == 0
+        let lock = writes ? try RunLock(folder) : nil
+        if writes { try folder.settleLeftovers() }
+        // The others read the folder once the first has settled it.
+        group?.synchronize()
         var configuration = try Checkpoint.configuration(at: folder.checkpointURL)
         if let epochs {
             guard epochs > 0 else { throw ConfigurationError(.epochs, epochs, "must be at least 1") }
@@ -123,11 +141,15 @@ public final class TrainingRun {
             try configuration.training.validate()
         }
         let data = try RunData.load(for: configuration, of: folder, observer: observer)
-        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock)
+        let run = try TrainingRun(folder: folder, configuration: configuration, data: data, lock: lock, group: group)
         try Checkpoint.restore(run.trainer, from: folder.checkpointURL)
         run.bestLoss = run.trainer.history.compactMap { $0.validation?.total }.min() ?? .infinity
-        if redoPrior { try PriorStage.discard(in: folder) }
-        try folder.write(configuration)
+        // Every process has read the checkpoint before the first changes anything.
+        group?.synchronize()
+        if writes {
+            if redoPrior { try PriorStage.discard(in: folder) }
+            try folder.write(configuration)
+        }
         return run
     }
 
@@ -162,18 +184,22 @@ public final class TrainingRun {
         let total = configuration.training.epochs
         do {
             // A prior trained for weights that change now belongs to them no more.
-            if epochsDone < total, configuration.model.family.needsPrior { try PriorStage.discard(in: writing) }
+            if epochsDone < total, configuration.model.family.needsPrior, writes { try PriorStage.discard(in: writing) }
             while epochsDone < total {
                 let record: EpochRecord
                 do {
                     record = try trainer.trainEpoch(progress: { observer?.stepFinished($0) }, shouldStop: shouldStop)
                 } catch TrainingError.interrupted(let epoch, let step) {
-                    try Checkpoint.write(trainer, configuration: configuration, to: writing.checkpointURL)
-                    try takeTheRunFoldersPlace()
+                    if writes {
+                        try Checkpoint.write(trainer, configuration: configuration, to: writing.checkpointURL)
+                        try takeTheRunFoldersPlace()
+                    }
                     throw TrainingError.interrupted(epoch: epoch, step: step)
                 }
-                try writeEpoch(record)
-                try takeTheRunFoldersPlace()
+                if writes {
+                    try writeEpoch(record)
+                    try takeTheRunFoldersPlace()
+                }
                 observer?.epochFinished(record, of: total)
             }
         } catch {
@@ -181,14 +207,14 @@ public final class TrainingRun {
             if staged { try? folder.discardStaging() }
             throw error
         }
-        try writePictures()
-        if let autoencoder = model as? VectorQuantizedAutoencoder, data.validation.count > 0 {
+        if writes { try writePictures() }
+        if let autoencoder = model as? VectorQuantizedAutoencoder, data.validation.count > 0, writes {
             let usage = autoencoder.codebookUsage(on: data.validation, batchSize: 500)
             observer?.note(String(format: "The validation images use %d of the %d codebook vectors (perplexity %.1f).",
                                   usage.codesUsed, usage.codebookSize, usage.perplexity))
         }
         if configuration.model.family.needsPrior, let epochs = configuration.training.priorEpochs, epochs > 0 {
-            let stage = try PriorStage.resumeOrStart(for: model, configuration: configuration, data: data, in: folder)
+            let stage = try PriorStage.resumeOrStart(for: model, configuration: configuration, data: data, in: folder, group: group)
             priorStage = stage
             try stage.train(epochs: epochs, observer: observer, shouldStop: shouldStop)
         }

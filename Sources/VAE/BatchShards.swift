@@ -14,29 +14,61 @@ import Optimizers
 /// How a batch is cut depends only on the number of shards asked for, never on the cores
 /// present: on one core the shards run one after the other, so a seed gives the same
 /// numbers on every machine.
+///
+/// Over a `ProcessGroup` (MPI's processes, on one machine or several) the shards are shared
+/// out: process r computes shards r·n ..< (r+1)·n of every batch, then every process
+/// gathers every shard's gradient and loss, and the optimizer meets them as it meets a
+/// single process's shards. So N processes of n shards each take the very steps one
+/// process of N·n shards takes, bit for bit, on every process.
 public final class BatchShards<Model: TrainableModel> {
-    /// `models[0]` is the model trained; the others are its replicas.
+    /// `models[0]` is the model trained; the others are its replicas, one per shard this
+    /// process computes.
     public let models: [Model]
     private let images: [Matrix]
     private let noise: [Matrix]
-    /// Each model's parameter gradients, in the parameters' order: the shards a step hands
-    /// the optimizer.
+    /// Every shard's parameter gradients, in the parameters' order: the shards a step hands
+    /// the optimizer. This process's are its models'; the others' arrive by the gather.
     private let gradients: [[Matrix]]
     /// Each shard's loss of the last batch, written by the shards' threads at once.
     private let losses: UnsafeMutablePointer<LossBreakdown>
+    /// The shards of every process, and this process's among them.
+    private let shardCount: Int
+    private let local: Range<Int>
+    private let group: (any ProcessGroup)?
+    /// What a process sends in a gather (its shards' gradients, then their losses) and
+    /// what it receives (every process's, in rank order).
+    private let outgoing: UnsafeMutableBufferPointer<Float>, incoming: UnsafeMutableBufferPointer<Float>
+    private let gradientValues: Int
 
-    /// Shards for batches of up to `batchSize` images of `model`, at most `count` of them.
-    public init(model: Model, count: Int, batchSize: Int) {
-        let count = max(1, min(count, batchSize / Self.minimumRows))
-        models = [model] + (1..<max(count, 1)).map { _ in model.replica() }
-        gradients = models.map { $0.parameters.map(\.gradient) }
+    /// Shards for batches of up to `batchSize` images of `model`, at most `count` of them
+    /// in this process, and as many in each process of `group`.
+    public init(model: Model, count: Int, batchSize: Int, group: (any ProcessGroup)? = nil) {
+        let processes = group?.size ?? 1
+        let count = max(1, min(count, batchSize / Self.minimumRows / processes))
+        let all = count * processes
+        let local = (group?.rank ?? 0) * count ..< ((group?.rank ?? 0) + 1) * count
+        (shardCount, self.local, self.group) = (all, local, group)
+        models = [model] + (1..<count).map { _ in model.replica() }
+        let own = models.map { $0.parameters.map(\.gradient) }
+        gradients = (0..<all).map { k in
+            local.contains(k) ? own[k - local.lowerBound] : own[0].map { Matrix(rows: $0.rows, columns: $0.columns) }
+        }
+        gradientValues = own[0].reduce(0) { $0 + $1.count }
+        outgoing = .allocate(capacity: group == nil ? 0 : count * (gradientValues + 4))
+        incoming = .allocate(capacity: group == nil ? 0 : all * (gradientValues + 4))
+        outgoing.initialize(repeating: 0)
+        incoming.initialize(repeating: 0)
         images = models.map { _ in Matrix(rows: 0, columns: model.inputSize, rowCapacity: batchSize) }
         noise = models.map { _ in Matrix(rows: 0, columns: model.noiseSize, rowCapacity: batchSize) }
-        losses = .allocate(capacity: models.count)
-        losses.initialize(repeating: LossBreakdown(total: 0, reconstruction: 0, latent: 0, divergence: 0), count: models.count)
+        losses = .allocate(capacity: all)
+        losses.initialize(repeating: LossBreakdown(total: 0, reconstruction: 0, latent: 0, divergence: 0), count: all)
     }
 
-    deinit { losses.deallocate() }
+    deinit {
+        losses.deallocate()
+        outgoing.deallocate()
+        incoming.deallocate()
+    }
 
     /// Shards smaller than this are not worth a core.
     static var minimumRows: Int { 8 }
@@ -45,7 +77,7 @@ public final class BatchShards<Model: TrainableModel> {
     /// same number, in whole blocks of 8 rows, and no shard takes fewer than 8 (a small
     /// batch is cut into fewer shards).
     public func ranges(_ rows: Int) -> [Range<Int>] {
-        var count = models.count
+        var count = shardCount
         while count > 1 {
             let each = (rows / count + 7) / 8 * 8
             if rows - each * (count - 1) >= Self.minimumRows {
@@ -63,6 +95,7 @@ public final class BatchShards<Model: TrainableModel> {
         let ranges = onShards(dataset, indices: indices, noise: noise) { model, images, noise in
             model.computeGradients(images: images, noise: noise, latentWarmUp: latentWarmUp)
         }
+        exchange(ranges.count, gradients: true)
         guard ranges.count > 1 else { return (losses[0], ShardedGradient(shards: [gradients[0]], shares: [1])) }
         let shares = ranges.map { Float($0.count) / Float(indices.count) }
         func mean(_ value: (LossBreakdown) -> Float) -> Float {
@@ -83,12 +116,14 @@ public final class BatchShards<Model: TrainableModel> {
             let ranges = onShards(dataset, indices: range, noise: noise) { model, images, noise in
                 model.loss(images: images, noise: noise, latentWarmUp: latentWarmUp)
             }
+            exchange(ranges.count, gradients: false)
             for (k, shard) in ranges.enumerated() { average.add(losses[k], images: shard.count) }
         }
     }
 
-    /// Runs `body` on every shard of a batch at once, each with its images and rows of
-    /// `noise` on its own model; leaves their losses in `losses` and returns the shards' rows.
+    /// Runs `body` on every shard of a batch this process computes at once, each with its
+    /// images and rows of `noise` on its own model; leaves their losses in `losses` and
+    /// returns every shard's rows.
     func onShards<Indices: RandomAccessCollection<Int>>(
         _ dataset: ImageDataset, indices: Indices, noise batchNoise: Matrix,
         _ body: (Model, Matrix, Matrix) -> LossBreakdown
@@ -96,18 +131,54 @@ public final class BatchShards<Model: TrainableModel> {
         precondition(batchNoise.rows == indices.count, "one row of noise per image")
         let ranges = ranges(indices.count)
         let start = indices.startIndex, columns = batchNoise.columns
-        func work(_ part: Int) {
-            let range = ranges[part]
+        let mine = local.clamped(to: 0..<ranges.count)
+        func work(_ shard: Int) {
+            let range = ranges[shard], part = shard - local.lowerBound
             dataset.fill(images[part], with: indices[(start + range.lowerBound)..<(start + range.upperBound)])
             noise[part].setRows(range.count)
             noise[part].base.update(from: batchNoise.base + range.lowerBound * columns, count: range.count * columns)
-            losses[part] = body(models[part], images[part], noise[part])
+            losses[shard] = body(models[part], images[part], noise[part])
         }
         if ranges.count == 1 {
-            work(0)  // unsplit: the products inside may use every core
+            if !mine.isEmpty { work(0) }  // unsplit: the products inside may use every core
         } else {
-            Parallel.forEachPart(ranges.count) { part, _ in work(part) }  // products inside stay on their thread
+            // Products inside stay on their thread, as they do when one process computes every shard.
+            Parallel.forEachPart(mine.count) { part, _ in work(mine.lowerBound + part) }
         }
         return ranges
+    }
+
+    /// Over a group, gives every process every shard's loss (and gradient): each sends its
+    /// own shards', and copies the others' from what it gathers. Shards beyond `count` (a
+    /// batch too small for all of them) are sent but not read.
+    private func exchange(_ count: Int, gradients withGradients: Bool) {
+        guard let group else { return }
+        let stride = withGradients ? gradientValues + 4 : 4
+        for shard in local where shard < count {
+            var place = outgoing.baseAddress! + (shard - local.lowerBound) * stride
+            if withGradients {
+                for gradient in gradients[shard] {
+                    place.update(from: gradient.base, count: gradient.count)
+                    place += gradient.count
+                }
+            }
+            let loss = losses[shard]
+            place[0] = loss.total
+            place[1] = loss.reconstruction
+            place[2] = loss.latent
+            place[3] = loss.divergence
+        }
+        group.gather(UnsafeBufferPointer(rebasing: outgoing[0..<(local.count * stride)]),
+                     into: UnsafeMutableBufferPointer(rebasing: incoming[0..<(shardCount * stride)]))
+        for shard in 0..<count where !local.contains(shard) {
+            var place = UnsafePointer(incoming.baseAddress! + shard * stride)
+            if withGradients {
+                for gradient in gradients[shard] {
+                    gradient.base.update(from: place, count: gradient.count)
+                    place += gradient.count
+                }
+            }
+            losses[shard] = LossBreakdown(total: place[0], reconstruction: place[1], latent: place[2], divergence: place[3])
+        }
     }
 }

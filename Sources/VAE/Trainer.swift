@@ -110,9 +110,12 @@ public final class Trainer<Model: TrainableModel> {
 
     /// A trainer for `model` on `training`, validated on `validation` after every epoch;
     /// `generator` drives the shuffling and the noise. Options that cannot train, or
-    /// images that are not the model's, throw.
+    /// images that are not the model's, throw. With a `group`, every process of it runs
+    /// this trainer on the same data with the same seed and computes its share of every
+    /// batch; all take the same steps.
     public init(model: Model, training: ImageDataset, validation: ImageDataset?,
-                options: TrainingOptions, generator: SeededGenerator, shards: Int = defaultTrainingShards) throws {
+                options: TrainingOptions, generator: SeededGenerator, shards: Int = defaultTrainingShards,
+                group: (any ProcessGroup)? = nil) throws {
         try options.validate()
         for dataset in [training] + (validation.map { [$0] } ?? []) where dataset.imageSize != model.inputSize {
             throw ConfigurationError(.imageShape, "\(dataset.height)×\(dataset.width)×\(dataset.channels)",
@@ -128,7 +131,10 @@ public final class Trainer<Model: TrainableModel> {
         optimizer = options.optimizer.make(for: model.parameters, learningRate: options.learningRate)
         order = Array(0..<training.count)
         noise = Matrix(rows: 0, columns: model.noiseSize, rowCapacity: options.batchSize)
-        self.shards = BatchShards(model: model, count: shards, batchSize: options.batchSize)
+        // Over a group, the shards are shared out: two processes of one shard each take the
+        // steps one process of two takes.
+        let processes = group?.size ?? 1
+        self.shards = BatchShards(model: model, count: max(1, shards / processes), batchSize: options.batchSize, group: group)
     }
 
     /// Steps per epoch; the last batch may be smaller.

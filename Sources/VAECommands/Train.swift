@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Datasets
 import Foundation
 import NumericCore
@@ -70,21 +71,46 @@ struct Train: ParsableCommand {
     var resume: String?
 
     func run() throws {
+        // Started by mpirun: one training over all its processes.
+        let group: MPIProcessGroup?
+        do {
+            group = try MPIProcessGroup.fromEnvironment()
+        } catch {
+            throw CommandFailure(description: "cannot train over MPI: \(error)")
+        }
+        guard let group else { return try train(group: nil) }
+        do {
+            try train(group: group)
+            group.finish()
+        } catch {
+            // What one process cannot finish, none can: its reason, then every process stops.
+            let reason = String(describing: error)
+            FileHandle.standardError.write(Data("vae train, process \(group.rank) of \(group.size): \(reason)\n".utf8))
+            group.abort(exitCode: 1)
+        }
+    }
+
+    private func train(group: MPIProcessGroup?) throws {
         let start = Date()
         let observer = ConsoleObserver()
+        // Over MPI the first process speaks for all; the others train silently.
+        let shown: ConsoleObserver? = (group?.rank ?? 0) == 0 ? observer : nil
         // A new run's folder is made only once the options and the data have passed their checks.
         let run = try CommandErrors.translating {
             try resume.map {
                 try TrainingRun.resume(RunFolder(path: $0), epochs: epochs, priorEpochs: priorEpochs, redoPrior: redoPrior,
-                                       observer: observer)
+                                       observer: shown, group: group)
             }
                 ?? TrainingRun.start(request(), in: RunFolder(path: out ?? "runs/" + Self.timestamp()),
-                                     overwrite: overwrite, observer: observer)
+                                     overwrite: overwrite, observer: shown, group: group)
         }
-        Interruption.install()
-        defer { Interruption.uninstall() }
+        // Over MPI, Ctrl-C reaches mpirun, which ends every process: the last epoch's
+        // checkpoint is whole, and `--resume` goes on from it. Stopping mid-epoch would need
+        // every process to stop at the same step.
+        if group == nil { Interruption.install() }
+        defer { if group == nil { Interruption.uninstall() } }
         do {
-            try run.train(observer: observer, shouldStop: { Interruption.wasRequested })
+            try run.train(observer: shown, shouldStop: group == nil ? { Interruption.wasRequested } : nil)
         } catch TrainingError.interrupted(let epoch, let step) {
             observer.abandonLine()
             Console.line("Interrupted at epoch \(epoch), step \(step); the checkpoint holds it. "
@@ -96,6 +122,7 @@ struct Train: ParsableCommand {
             Console.line("Stopped: \(error). \(kept).")
             throw ExitCode.failure
         }
+        guard run.writes else { return }
         // Resident memory counts a mapped dataset's pages, which are the page cache's; the
         // anonymous part is the program's own.
         let memory = (ProcessMemory.peakResidentBytes.map { String(format: ", peak memory %.0f MB", Double($0) / 1e6) } ?? "")
