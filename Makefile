@@ -4,9 +4,10 @@
 PACKAGES := libopenblas-dev libstb-dev libpng-dev libturbojpeg0-dev zlib1g-dev pkgconf dataset-fashion-mnist
 # What only the tests need: a headless browser that opens the HTML reports as a reader
 # would, qemu-user, which runs the program as a processor without AVX-512, the arm64
-# C library, to compile the kernels for 64-bit ARM, and Open MPI, whose mpirun runs one
-# training over several processes (the program loads its library at run time).
-TEST_PACKAGES := chromium qemu-user libc6-dev-arm64-cross openmpi-bin
+# C library, to compile the kernels for 64-bit ARM, Open MPI, whose mpirun runs one
+# training over several processes (the program loads its library at run time), and
+# iproute2, whose network namespaces stand in for two hosts joined by a network.
+TEST_PACKAGES := chromium qemu-user libc6-dev-arm64-cross openmpi-bin iproute2
 # The tests that run again on every other instruction set this processor has: the
 # kernels' path is fixed per process, so each path takes a test process of its own.
 NUMERIC_TESTS := NumericCoreTests|NeuralNetworkTests|OptimizersTests|VAETests
@@ -40,6 +41,7 @@ test:
 	  VAE_CPU=$$cpu swift test $(TEST_BUILD) --skip-build --filter '$(NUMERIC_TESTS)' || exit 1; \
 	done
 	scripts/emulated-haswell.sh .build/release/vae
+	scripts/mpi-over-tcp.sh .build/release/vae
 	scripts/check-arm64-kernels.sh
 
 build: deps
