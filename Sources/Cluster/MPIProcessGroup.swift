@@ -40,9 +40,9 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         check(vae_group_gather_doubles(values.baseAddress, Int32(values.count), gathered.baseAddress))
     }
 
-    /// Waits for every process; after the last one, `finish` ends MPI.
-    public func barrier() { check(vae_group_barrier()) }
+    public func synchronize() { check(vae_group_barrier()) }
 
+    /// Ends MPI in this process, after its last collective call.
     public func finish() { _ = vae_group_finish() }
 
     public func abort(exitCode: Int32) -> Never {

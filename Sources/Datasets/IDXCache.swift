@@ -55,15 +55,9 @@ public struct IDXCache: Sendable {
     /// The whole file's size the header declares, once enough of it has arrived (nil
     /// before then); an error if it is no IDX header or declares more than fits on the disk.
     private func declaredSize(_ header: [UInt8], free: Int?) throws(Gzip.Problem) -> Int? {
-        guard header.count >= 4 else { return nil }
-        guard header[0] == 0, header[1] == 0, header[2] == 0x08, header[3] >= 1 else {
-            // The full check, for its message.
-            _ = try IDXReader.header(count: header.count) { header[$0] }
+        guard let (dimensions, size) = try IDXReader.declaredHeader(available: header.count, byte: { header[$0] }) else {
             return nil
         }
-        let size = 4 + 4 * Int(header[3])
-        guard header.count >= size else { return nil }
-        let dimensions = (0..<Int(header[3])).map { d in header[(4 + 4 * d)..<(8 + 4 * d)].reduce(0) { $0 << 8 | Int($1) } }
         let values = IDXReader.declaredValues(dimensions)
         guard values <= Int.max - size else { throw Gzip.Problem("the header declares more values than can be counted") }
         if let free, values + size > free {

@@ -90,6 +90,25 @@ public enum IDXReader {
     /// follow the header.
     static func header(count: Int, byte: (Int) -> UInt8) throws(Gzip.Problem) -> (dimensions: [Int], size: Int) {
         guard count >= 4 else { throw Gzip.Problem("\(count) bytes, too short for an IDX header") }
+        guard let (dimensions, headerSize) = try declaredHeader(available: count, byte: byte) else {
+            throw Gzip.Problem("truncated in the header")
+        }
+        let expected = declaredValues(dimensions)
+        let present = count - headerSize
+        guard expected == present else {
+            let shape = dimensions.map(String.init).joined(separator: "×")
+            throw Gzip.Problem(expected > present
+                ? "truncated: the header promises \(shape) values but \(present) bytes follow"
+                : "\(present - expected) bytes beyond the \(shape) values the header declares")
+        }
+        return (dimensions, headerSize)
+    }
+
+    /// What the first `available` bytes of a file declare: its dimensions and the header's
+    /// size, or nil while fewer bytes than the header have arrived. An error as soon as the
+    /// bytes there are no unsigned-byte IDX header.
+    static func declaredHeader(available: Int, byte: (Int) -> UInt8) throws(Gzip.Problem) -> (dimensions: [Int], size: Int)? {
+        guard available >= 4 else { return nil }
         guard byte(0) == 0, byte(1) == 0 else {
             throw Gzip.Problem("not an IDX file (magic number \(hex((0..<4).map(byte))))")
         }
@@ -99,17 +118,9 @@ public enum IDXReader {
         let rank = Int(byte(3))
         guard rank >= 1 else { throw Gzip.Problem("an IDX array with no dimensions") }
         let headerSize = 4 + 4 * rank
-        guard count >= headerSize else { throw Gzip.Problem("truncated in the header") }
+        guard available >= headerSize else { return nil }
         let dimensions = (0..<rank).map { d in
             (4 + 4 * d ..< 8 + 4 * d).reduce(0) { $0 << 8 | Int(byte($1)) }
-        }
-        let expected = declaredValues(dimensions)
-        let present = count - headerSize
-        guard expected == present else {
-            let shape = dimensions.map(String.init).joined(separator: "×")
-            throw Gzip.Problem(expected > present
-                ? "truncated: the header promises \(shape) values but \(present) bytes follow"
-                : "\(present - expected) bytes beyond the \(shape) values the header declares")
         }
         return (dimensions, headerSize)
     }

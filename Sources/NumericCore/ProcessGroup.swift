@@ -9,12 +9,14 @@ public protocol ProcessGroup: AnyObject, Sendable {
     /// Every process's `values` (each the same count), in rank order, into `gathered`.
     func gather(_ values: UnsafeBufferPointer<Float>, into gathered: UnsafeMutableBufferPointer<Float>)
     func gather(_ values: UnsafeBufferPointer<Double>, into gathered: UnsafeMutableBufferPointer<Double>)
+    /// Returns once every process of the group has called it.
+    func synchronize()
     /// Stops every process of the group: what one process cannot finish, none can.
     func abort(exitCode: Int32) -> Never
 }
 
 extension ProcessGroup {
-    /// Returns once every process of the group has called it.
+    /// A gather of one value: what a group with no barrier of its own waits with.
     public func synchronize() {
         var mine: Float = 0
         var all = [Float](repeating: 0, count: size)
