@@ -8,11 +8,17 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vae", targets: ["vae"]),
+        // The dashboard server that `vae serve` runs: a program of its own, so that `vae`
+        // and the library build without the web framework.
+        .executable(name: "vae-serve", targets: ["vae-serve"]),
         .library(name: "VAE", targets: ["VAE", "Runs", "Study", "Datasets", "Storage", "NumericCore", "NeuralNetwork",
-                                        "Optimizers", "Visualization", "Evaluation", "Cluster"]),
+                                        "Optimizers", "Visualization", "Evaluation", "Cluster", "Explorer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // C libraries from Debian packages (installed by `make deps`).
@@ -61,6 +67,18 @@ let package = Package(
         .target(name: "Runs", dependencies: ["VAE", "Datasets", "Evaluation", "Visualization", "NumericCore", "Storage"]),
         // The study that answers the assignment's questions: typed plans, runs, report.
         .target(name: "Study", dependencies: ["Runs", "VAE", "Datasets", "Evaluation", "Visualization", "NumericCore", "Storage"]),
+        // The dashboard without its transport: which runs there are, their summaries, and a
+        // latent explorer per run (decode, interpolate, sample, redraw codes), every request
+        // checked and bounded; the pages it serves.
+        .target(name: "Explorer", dependencies: ["Runs", "VAE", "Datasets", "Visualization", "NumericCore", "Storage"]),
+        // The dashboard over HTTP (Hummingbird), with its live stream; outside the library product.
+        .target(name: "DashboardServer", dependencies: [
+            "Explorer", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        .executableTarget(name: "vae-serve", dependencies: [
+            "DashboardServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // The `vae` command line, as a library so tests can drive it: flags to library types,
         // errors to messages.
         .target(name: "VAECommands", dependencies: [
@@ -86,6 +104,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Storage", "CKernels", "TestSupport"]),
         .testTarget(name: "VisualizationTests", dependencies: ["Visualization", "Storage", "CStb", "TestSupport"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "TestSupport"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Runs", "VAE", "TestSupport"]),
         .testTarget(name: "VAECommandsTests", dependencies: ["VAECommands", "Runs", "CStb", "TestSupport"]),
     ]
 )

@@ -53,6 +53,17 @@ public enum RunFigures {
         return strip
     }
 
+    /// The same path in pixel space: `steps` blends (1 − t) a + t b of the pair's two images,
+    /// a double exposure.
+    public static func blended(between pair: Matrix, steps: Int) -> Matrix {
+        let images = Matrix(rows: steps, columns: pair.columns)
+        for step in 0..<steps {
+            let t = steps == 1 ? 0 : Float(step) / Float(steps - 1)
+            for i in 0..<pair.columns { images[step, i] = (1 - t) * pair[0, i] + t * pair[1, i] }
+        }
+        return images
+    }
+
     /// The rows of `top`, then those of `bottom`, in one new matrix: a grid's two lines.
     public static func stacked(_ top: Matrix, over bottom: Matrix) -> Matrix {
         precondition(top.rows == bottom.rows && top.columns == bottom.columns)

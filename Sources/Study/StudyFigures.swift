@@ -92,17 +92,6 @@ extension StudyFigures {
                 Matrix(rows: pairs.count, columns: test.imageSize, values: middles))
     }
 
-    /// The same path in pixel space: `steps` blends (1 − t) a + t b of the pair's two images,
-    /// a double exposure.
-    static func blended(between pair: Matrix, steps: Int) -> Matrix {
-        let images = Matrix(rows: steps, columns: pair.columns)
-        for step in 0..<steps {
-            let t = steps == 1 ? 0 : Float(step) / Float(steps - 1)
-            for i in 0..<pair.columns { images[step, i] = (1 - t) * pair[0, i] + t * pair[1, i] }
-        }
-        return images
-    }
-
     /// Images in a grid of `columns`, at the scale of the samples' grids.
     static func grid(_ images: Matrix, columns: Int, test: ImageDataset, caption: String, file: String) throws -> HTMLReport.Figure {
         let grid = ImageGrid(imageHeight: test.height, imageWidth: test.width, channels: test.channels, columns: columns, scale: 2)

@@ -17,7 +17,7 @@ extension StudyReport {
         let book = try loaded(StudyPlan.book, epoch: plan.standardEpochs)
         let ranking = try familiesByDistance()
         let family = try loadedFamily(ranking[0])
-        let pixelPaths = StudyFigures.paths(pairs, test: test) { StudyFigures.blended(between: $0, steps: steps) }
+        let pixelPaths = StudyFigures.paths(pairs, test: test) { RunFigures.blended(between: $0, steps: steps) }
         let bookPaths = StudyFigures.paths(pairs, test: test) { book.interpolated(between: $0, steps: steps) }
         let familyPaths = StudyFigures.paths(pairs, test: test) { family.trained.interpolated(between: $0, steps: steps) }
         report.paragraph("Four pairs of test images, the same for every row: each row starts at one image and ends at the other, with \(steps) images between them. In pixel space the path is a blend, (1 − t) a + t b; through a model it is the straight line between the two images' codings, decoded\(family.trained.continuousModel == nil ? " (for the VQ-VAE, between its encoder's outputs, each step quantized to the nearest codes)" : ""). The best sharper family is the one with the lowest Fréchet distance in question 4's table: \(family.label).")

@@ -81,14 +81,41 @@ public final class CodePrior {
     /// batch running the network once per position.
     public func sample(count: Int, codebook: Matrix, generator: inout SeededGenerator,
                        progress: ((Int) -> Void)? = nil) -> [Int32] {
-        precondition(codebook.rows == codebookSize && codebook.columns == grid.channels)
         var codes = [Int32](repeating: 0, count: count * positions)
+        draw(into: &codes, count: count, where: { _ in true }, codebook: codebook, generator: &generator, progress: progress)
+        return codes
+    }
+
+    /// One grid with the positions where `redraw` is true drawn again from the prior, the
+    /// others kept: each redrawn code given every code before it in raster order, kept or
+    /// redrawn (the prior sees no later position, so a region is conditioned on what lies
+    /// above and left of it).
+    public func completed(_ codes: [Int32], redrawing redraw: [Bool], codebook: Matrix,
+                          generator: inout SeededGenerator) -> [Int32] {
+        precondition(codes.count == positions && redraw.count == positions)
+        precondition(codes.allSatisfy { $0 >= 0 && Int($0) < codebookSize })
+        var grid = codes
+        draw(into: &grid, count: 1, where: { redraw[$0] }, codebook: codebook, generator: &generator, progress: nil)
+        return grid
+    }
+
+    /// Fills the positions where `redraw` holds, in raster order, each from the softmax of
+    /// its logits; the network runs from the first such position to the last.
+    private func draw(into codes: inout [Int32], count: Int, where redraw: (Int) -> Bool, codebook: Matrix,
+                      generator: inout SeededGenerator, progress: ((Int) -> Void)?) {
+        precondition(codebook.rows == codebookSize && codebook.columns == grid.channels)
         let batch = 500, d = grid.channels, k = codebookSize
         var probabilities = [Float](repeating: 0, count: k)
         for start in stride(from: 0, to: count, by: batch) {
             let rows = min(batch, count - start)
             let embedded = Matrix(rows: rows, columns: grid.size)
-            for position in 0..<positions {
+            for r in 0..<rows {
+                for position in 0..<positions where !redraw(position) {
+                    let code = Int(codes[(start + r) * positions + position])
+                    (embedded.base + r * grid.size + position * d).update(from: codebook.base + code * d, count: d)
+                }
+            }
+            for position in 0..<positions where redraw(position) {
                 let logits = network(embedded)
                 for r in 0..<rows {
                     let z = logits.base + (r * positions + position) * k
@@ -99,7 +126,6 @@ public final class CodePrior {
             }
             progress?(start + rows)
         }
-        return codes
     }
 
     /// An index drawn from softmax(z) by inverting its cumulative sum.

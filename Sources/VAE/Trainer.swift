@@ -9,6 +9,13 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var loss: LossBreakdown
     public var validation: LossBreakdown?
     public var seconds: Double
+
+    public init(epoch: Int, loss: LossBreakdown, validation: LossBreakdown?, seconds: Double) {
+        self.epoch = epoch
+        self.loss = loss
+        self.validation = validation
+        self.seconds = seconds
+    }
 }
 
 

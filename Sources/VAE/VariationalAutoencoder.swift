@@ -12,6 +12,13 @@ public struct LossBreakdown: Codable, Equatable, Sendable {
     public var latent: Float
     /// The KL divergence from the encoder's distribution to the prior, nats per image.
     public var divergence: Float
+
+    public init(total: Float, reconstruction: Float, latent: Float, divergence: Float) {
+        self.total = total
+        self.reconstruction = reconstruction
+        self.latent = latent
+        self.divergence = divergence
+    }
 }
 
 /// A variational autoencoder: encoder, sampling layer, decoder and loss.

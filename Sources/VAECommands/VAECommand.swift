@@ -13,7 +13,7 @@ public struct VAECommand: ParsableCommand {
         chapter 17, on Fashion-MNIST, and writes a run folder that every other command reopens.
         """,
         subcommands: [Train.self, Sample.self, Interpolate.self, Traverse.self, Manifold.self, Reconstruct.self,
-                      Evaluate.self, Classifier.self, StudyCommand.self])
+                      Evaluate.self, Classifier.self, StudyCommand.self, ServeCommand.self])
 
     public init() {}
 }
