@@ -6,8 +6,9 @@ PACKAGES := libopenblas-dev libstb-dev libpng-dev libturbojpeg0-dev zlib1g-dev p
 # would, qemu-user, which runs the program as a processor without AVX-512, the arm64
 # C library, to compile the kernels for 64-bit ARM, Open MPI, whose mpirun runs one
 # training over several processes (the program loads its library at run time), and
-# iproute2, whose network namespaces stand in for two hosts joined by a network.
-TEST_PACKAGES := chromium qemu-user libc6-dev-arm64-cross openmpi-bin iproute2
+# iproute2, whose network namespaces stand in for two hosts joined by a network, and
+# chromedriver with Selenium, which use the dashboard in the browser as a person would.
+TEST_PACKAGES := chromium qemu-user libc6-dev-arm64-cross openmpi-bin iproute2 chromium-driver python3-selenium
 # The tests that run again on every other instruction set this processor has: the
 # kernels' path is fixed per process, so each path takes a test process of its own.
 NUMERIC_TESTS := NumericCoreTests|NeuralNetworkTests|OptimizersTests|VAETests
@@ -19,7 +20,7 @@ ICON_PACKAGES := moka-icon-theme faenza-icon-theme elementary-xfce-icon-theme ox
 ICONS         := data/icons
 ICON_RUN      := runs/icons
 
-.PHONY: demo test deps build icons icon-data study
+.PHONY: demo test deps build icons icon-data study serve
 
 demo: build
 	.build/release/vae train --out $(RUN) --overwrite
@@ -42,10 +43,17 @@ test:
 	done
 	scripts/emulated-haswell.sh .build/release/vae
 	scripts/mpi-over-tcp.sh .build/release/vae
+	scripts/dashboard-in-browser.py .build/release
 	scripts/check-arm64-kernels.sh
 
 build: deps
 	swift build -c release --product vae
+
+# `make serve`: the runs in runs/ in the browser, at http://127.0.0.1:8080/ (the server is a
+# program of its own, vae-serve, built here and not by `make demo`).
+serve: build
+	swift build -c release --product vae-serve
+	.build/release/vae serve --runs runs
 
 # `make icons`: gathers the icons (once) and trains a convolutional VAE on them.
 icons: build icon-data

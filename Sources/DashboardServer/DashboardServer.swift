@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import Logging
+import ServiceLifecycle
 
 /// `vae serve`: the dashboard over HTTP, on Hummingbird. Everything it answers comes from
 /// `DashboardAPI`; this file adds the transport, the live stream of run changes
@@ -61,6 +62,7 @@ public struct DashboardServer: Sendable {
 
     /// The stream of run changes: every run at once, then what changes, looked for every
     /// `RunWatch.interval`, with a comment line every 15 s so idle connections stay open.
+    /// It ends when the server shuts down, so an open page does not hold the server up.
     static func events(_ catalog: RunCatalog, release: StreamCounter) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
@@ -69,7 +71,7 @@ public struct DashboardServer: Sendable {
             defer { release.give() }
             var watch = RunWatch()
             var quiet = Duration.zero
-            while !Task.isCancelled {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let changes = watch.changes(in: catalog)
                 if !changes.isEmpty || quiet >= .seconds(15) {
                     try await writer.write(ByteBuffer(bytes: changes.isEmpty ? Data(": still here\n\n".utf8) : changes))

@@ -97,25 +97,28 @@ extension DashboardScript {
           const cell = (event) => { const box = canvas.getBoundingClientRect(); return [Math.min(rows - 1, Math.max(0, Math.floor((event.clientY - box.top) / box.height * rows))), Math.min(columns - 1, Math.max(0, Math.floor((event.clientX - box.left) / box.width * columns)))]; };
           const draw = () => {
             context.imageSmoothingEnabled = false; context.clearRect(0, 0, canvas.width, canvas.height);
-            if (picture.complete && picture.naturalWidth) context.drawImage(picture, picture.naturalWidth / 2, 0, picture.naturalWidth / 2, picture.naturalHeight, 0, 0, canvas.width, canvas.height);
+            // The picture is the test image and its reconstruction, each inside a 2-pixel border.
+            const side = (picture.naturalWidth - 6) / 2;
+            if (picture.complete && picture.naturalWidth) context.drawImage(picture, 4 + side, 2, side, picture.naturalHeight - 4, 0, 0, canvas.width, canvas.height);
             const w = canvas.width / columns, h = canvas.height / rows;
             context.strokeStyle = "rgba(255,255,255,0.35)"; context.lineWidth = 1;
             for (let i = 1; i < columns; i++) { context.beginPath(); context.moveTo(i * w, 0); context.lineTo(i * w, canvas.height); context.stroke(); }
             for (let i = 1; i < rows; i++) { context.beginPath(); context.moveTo(0, i * h); context.lineTo(canvas.width, i * h); context.stroke(); }
             context.fillStyle = "rgba(255,120,0,0.35)"; context.fillRect(region.left * w, region.top * h, region.width * w, region.height * h);
           };
-          const load = async () => { await showImage(picture, api("/api/test-image", { run, index: $("grid-index").value }), $("layout-note")); };
+          const redraw = () => showImage($("redrawn"), api("/api/redraw", { run, index: $("grid-index").value, ...region, seed: String(Math.floor(Math.random() * 1e9)) }), $("redraw-note"));
+          const load = async () => { await showImage(picture, api("/api/test-image", { run, index: $("grid-index").value }), $("redraw-note")); redraw(); };
           picture.onload = draw;
           canvas.addEventListener("mousedown", (event) => { start = cell(event); });
           canvas.addEventListener("mousemove", (event) => { if (!start) return; const [r, c] = cell(event); region = { top: Math.min(r, start[0]), left: Math.min(c, start[1]), height: Math.abs(r - start[0]) + 1, width: Math.abs(c - start[1]) + 1 }; draw(); });
           window.addEventListener("mouseup", () => { start = null; });
           $("grid-index").addEventListener("change", load);
-          $("redraw").addEventListener("click", () => showImage($("redrawn"), api("/api/redraw", { run, index: $("grid-index").value, ...region, seed: String(Math.floor(Math.random() * 1e9)) }), $("layout-note")));
+          $("redraw").addEventListener("click", redraw);
           load();
         }
 
         function interpolation(run, layout) {
-          const go = () => showImage($("interpolation"), api("/api/interpolate", { run, from: $("from").value, to: $("to").value, steps: $("steps").value }), $("layout-note"));
+          const go = () => showImage($("interpolation"), api("/api/interpolate", { run, from: $("from").value, to: $("to").value, steps: $("steps").value }), $("interpolation-note"));
           $("interpolate").addEventListener("click", go);
           $("random-pair").addEventListener("click", () => { $("from").value = Math.floor(Math.random() * layout.testImages); $("to").value = Math.floor(Math.random() * layout.testImages); go(); });
           go();

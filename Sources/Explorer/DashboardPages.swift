@@ -41,11 +41,11 @@ public enum DashboardPages {
                 <div class="row"><canvas id="map" width="480" height="480"></canvas><ul id="legend" class="legend"></ul></div></section>
                 <section id="discrete" hidden><h2>Redraw part of the code grid</h2>
                 <p class="note">A VQ-VAE's codes form a grid of symbols, not a space to move through: pick a test image, drag over cells of its code grid, and the prior draws those codes again, each given the codes before it in reading order.</p>
-                <div class="row"><div><canvas id="grid" width="280" height="280"></canvas><p class="note">test image <input id="grid-index" type="number" min="0" value="0"> <button id="redraw" type="button">redraw the cells</button></p></div>
+                <div class="row"><div><canvas id="grid" width="280" height="280"></canvas><p class="note">test image <input id="grid-index" type="number" min="0" value="0"> <button id="redraw" type="button">redraw the cells</button></p><p id="redraw-note" class="note"></p></div>
                 <figure><img id="redrawn" alt="the image, its reconstruction and the redrawn version"><figcaption>the image, its reconstruction, the cells redrawn</figcaption></figure></div></section>
                 <section><h2>Interpolation</h2><p class="note">From test image A to test image B: through the model's codings (top row) and blended in pixel space (bottom row).</p>
                 <p>A <input id="from" type="number" min="0" value="0"> B <input id="to" type="number" min="0" value="1"> steps <input id="steps" type="number" min="1" max="16" value="7">
-                <button id="interpolate" type="button">interpolate</button> <button id="random-pair" type="button">a random pair</button></p><img id="interpolation" alt="the interpolation"></section>
+                <button id="interpolate" type="button">interpolate</button> <button id="random-pair" type="button">a random pair</button></p><p id="interpolation-note" class="note"></p><img id="interpolation" alt="the interpolation"></section>
                 <section><h2>Samples</h2><p>prior <select id="prior"></select> count <input id="count" type="number" min="1" value="16"> seed <input id="seed" type="number" min="0" value="1">
                 <button id="sample" type="button">sample</button></p><p id="prior-note" class="note"></p><img id="samples" alt="samples"></section>
                 </main>
