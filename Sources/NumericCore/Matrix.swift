@@ -72,6 +72,15 @@ public final class Matrix {
         base.update(from: other.base, count: other.count)
     }
 
+    /// Copies every row of another matrix of the same column count into this one's rows
+    /// from `row` on. (Through a method, so `other` stays alive for the whole copy: a
+    /// pointer taken from a temporary matrix may outlive it.)
+    public func copy(from other: Matrix, toRow row: Int) {
+        precondition(other.columns == columns && row >= 0 && row + other.rows <= rowCapacity,
+                     "cannot copy \(other.rows) rows of \(other.columns) columns to row \(row) of \(rowCapacity) × \(columns)")
+        (base + row * columns).update(from: other.base, count: other.count)
+    }
+
     /// A new matrix holding the same values: a result the caller owns, which no later
     /// call overwrites.
     public func copy() -> Matrix {

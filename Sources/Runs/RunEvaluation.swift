@@ -145,7 +145,7 @@ public enum RunEvaluation {
         let reconstructions = Matrix(rows: real.rows, columns: real.columns)
         for start in stride(from: 0, to: real.rows, by: 500) {
             let batch = test.matrix(start..<min(start + 500, real.rows))
-            (reconstructions.base + start * real.columns).update(from: trained.reconstructed(batch).base, count: batch.count)
+            reconstructions.copy(from: trained.reconstructed(batch), toRow: start)
         }
         return SpectralSharpness(samples: reconstructions, real: real, shape: shape)
     }
