@@ -33,12 +33,14 @@ public enum DashboardPages {
             body = """
                 <header><p><a href="/">Runs</a> · <a id="run-link" href="#">run</a></p><h1 id="title">Latent explorer</h1><p id="layout-note" class="note">Loading the model and encoding the test images…</p></header>
                 <main class="explorer">
+                <div class="row">
                 <section id="continuous" hidden><h2>Move through the latent space</h2>
                 <div class="row"><div><img id="decoded" class="decoded" alt="the decoded coding"><p id="decode-time" class="note"></p>
                 <button id="to-zero" type="button">all to the mean</button></div>
                 <div id="sliders" class="sliders"></div></div></section>
-                <section id="map-section" hidden><h2>Map of the test images' mean codings</h2><p id="map-note" class="note"></p>
-                <div class="row"><canvas id="map" width="480" height="480"></canvas><ul id="legend" class="legend"></ul></div></section>
+                <section id="map-section" hidden><h2>The test images' mean codings</h2>
+                <canvas id="map" width="440" height="440"></canvas><ul id="legend" class="legend"></ul><p id="map-note" class="note"></p></section>
+                </div>
                 <section id="discrete" hidden><h2>Redraw part of the code grid</h2>
                 <p class="note">A VQ-VAE's codes form a grid of symbols, not a space to move through: pick a test image, drag over cells of its code grid, and the prior draws those codes again, each given the codes before it in reading order.</p>
                 <div class="row"><div><canvas id="grid" width="280" height="280"></canvas><p class="note">test image <input id="grid-index" type="number" min="0" value="0"> <button id="redraw" type="button">redraw the cells</button></p><p id="redraw-note" class="note"></p></div>

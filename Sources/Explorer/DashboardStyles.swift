@@ -18,10 +18,11 @@ enum DashboardStyles {
         .pictures img { image-rendering: pixelated; max-width: 100%; border: 1px solid #e3e3e3; }
         .row { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
         .decoded { width: 224px; height: 224px; image-rendering: pixelated; border: 1px solid #ccc; background: #000; }
-        .sliders { display: grid; grid-template-columns: 56px 260px 56px; gap: 4px 10px; align-items: center; max-height: 520px; overflow-y: auto; }
+        .sliders { display: grid; grid-template-columns: 40px 200px 48px; gap: 4px 10px; align-items: center; max-height: 520px; overflow-y: auto; }
         .sliders label { font-size: 13px; color: #333; } .sliders output { font-size: 12px; color: #555; font-variant-numeric: tabular-nums; }
+        #map-section .note { max-width: 440px; }
         canvas#map, canvas#grid { border: 1px solid #ccc; background: #fff; cursor: crosshair; }
-        .legend { list-style: none; padding: 0; margin: 0; font-size: 13px; } .legend span { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: middle; }
+        .legend { list-style: none; padding: 0; margin: 6px 0; font-size: 13px; max-width: 440px; } .legend li { display: inline-block; margin-right: 12px; } .legend span { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: middle; }
         img#interpolation, img#samples, img#redrawn { image-rendering: pixelated; max-width: 100%; }
         input[type=number] { width: 64px; } button { margin-left: 4px; }
         """
