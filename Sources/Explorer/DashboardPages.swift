@@ -14,7 +14,7 @@ public enum DashboardPages {
         case .runs:
             body = """
                 <header><h1>Runs</h1><p class="note">Every run folder under the served folder. Curves of runs in training update as each epoch ends.</p></header>
-                <main><table id="runs"><thead><tr><th>run</th><th>model</th><th>progress</th><th>loss</th><th>validation loss</th><th>validation curve</th><th></th></tr></thead><tbody></tbody></table>
+                <main><table id="runs"><thead><tr><th>run</th><th>model and options</th><th>progress</th><th>loss</th><th>validation loss</th><th>validation curve</th><th></th></tr></thead><tbody></tbody></table>
                 <p id="empty" class="note" hidden>No runs yet: <code>vae train --out runs/book</code> makes one.</p></main>
                 """
         case .run:

@@ -35,6 +35,14 @@ enum DashboardScript {
           return parts.join(" · ");
         }
 
+        function optionsText(c) {
+          const t = c.training, parts = [t.optimizer + " " + t.learningRate, "batch " + t.batchSize, "seed " + c.seed];
+          if (t.klWarmUp) parts.push("KL warm-up " + t.klWarmUp);
+          if (t.priorEpochs) parts.push("prior " + t.priorEpochs + " epochs");
+          parts.push(c.data.folder.split("/").filter((p) => p).pop() + (c.data.limit ? " (first " + c.data.limit + ")" : ""));
+          return parts.join(" · ");
+        }
+
         // A line chart in SVG: series of [x, y] points, each on the left or right scale.
         function lineChart(container, series, options = {}) {
           const ns = "http://www.w3.org/2000/svg", width = container.clientWidth || 540, height = container.clientHeight || 300;
@@ -95,7 +103,8 @@ enum DashboardScript {
           const link = element("a", summary.name); link.href = api("/run", { name: summary.name });
           const last = summary.history[summary.history.length - 1];
           const spark = element("div", undefined, "spark");
-          row.append(element("td"), element("td", modelText(summary.configuration)), progressCell(summary),
+          const model = element("td", modelText(summary.configuration)); model.appendChild(element("div", optionsText(summary.configuration), "note"));
+          row.append(element("td"), model, progressCell(summary),
                      element("td", last ? format(last.loss.total) : "–", "number"),
                      element("td", last && last.validation ? format(last.validation.total) : "–", "number"), element("td"), element("td"));
           row.cells[0].appendChild(link); row.cells[5].appendChild(spark);
@@ -141,7 +150,7 @@ enum DashboardScript {
           const show = (s) => {
             if (s.name !== name || s.stamp === shownStamp) return;
             shownStamp = s.stamp;
-            $("model").textContent = modelText(s.configuration);
+            $("model").textContent = modelText(s.configuration) + " — " + optionsText(s.configuration);
             const last = s.history[s.history.length - 1];
             $("status").textContent = (s.training ? "Training: " : "") + s.history.length + " of " + s.configuration.training.epochs + " epochs" + (last ? " · last epoch " + last.seconds.toFixed(1) + " s" : "");
             const h = s.history;
