@@ -33,10 +33,10 @@ import Visualization
 
     @Test func summarisesEveryRun() throws {
         let runs = try JSONDecoder().decode([RunSummary].self, from: get("/api/runs").body)
-        #expect(runs.map(\.name) == ["dense", "nested/two-stage", "vq"])
-        let dense = try #require(runs.first)
+        #expect(runs.map(\.name) == ["colour", "dense", "nested/two-stage", "vq"])
+        let dense = runs[1]
         #expect(dense.history.count == 2 && !dense.training && dense.pictures.contains("samples.png"))
-        #expect(runs[1].priorHistory.count == 2 && runs[2].priorHistory.count == 1)
+        #expect(runs[2].priorHistory.count == 2 && runs[3].priorHistory.count == 1)
         let one = try JSONDecoder().decode(RunSummary.self, from: get("/api/run", ["name": "nested/two-stage"]).body)
         #expect(one.configuration.model.family == .twoStage)
         expectRefused(get("/api/run", ["name": "../dense"]), 400, "not a run name")
@@ -91,6 +91,17 @@ import Visualization
         expectRefused(get("/api/samples", ["run": "dense", "prior": "gaussian", "count": "65"]), 400, "count must be from 1 to 64")
         expectRefused(get("/api/samples", ["run": "dense", "prior": "gaussian", "seed": "-1"]), 400, "'seed'")
         expectRefused(get("/api/redraw", ["run": "dense", "index": "0", "top": "0", "left": "0", "height": "1", "width": "1"]), 422, "only a VQ-VAE")
+    }
+
+    /// A convolutional model of colour pictures: colour images, the folder's classes on the map.
+    @Test func exploresAColourModel() throws {
+        let layout = try JSONDecoder().decode(ExplorerLayout.self, from: get("/api/explorer", ["run": "colour"]).body)
+        #expect(layout.channels == 3 && layout.classes == ["blue", "red"] && layout.testImages == 6)
+        let labels = Set((layout.map?.points ?? []).map { $0[2] })
+        #expect(!labels.isEmpty && labels.isSubset(of: [0, 1]))
+        let decoded = try #require(image(get("/api/decode", ["run": "colour", "z": "0.5,-0.5,1"])))
+        #expect(decoded.channels == 3 && decoded.width == 168)
+        #expect(image(get("/api/interpolate", ["run": "colour", "from": "0", "to": "5", "steps": "2"]))?.channels == 3)
     }
 
     /// The mixture prior is fitted in memory, and the run folder gains no file.

@@ -9,7 +9,7 @@ import TestSupport
     let catalog = try! RunCatalog(root: ExplorerTestRuns.root)
 
     @Test func findsTheRunsUnderTheRoot() {
-        #expect(catalog.names() == ["dense", "nested/two-stage", "vq"])
+        #expect(catalog.names() == ["colour", "dense", "nested/two-stage", "vq"])
     }
 
     @Test func refusesNamesThatLeaveTheRoot() {
