@@ -120,7 +120,14 @@ enum DashboardScript {
             if (old) old.replaceWith(row); else body.appendChild(row);
             $("empty").hidden = body.rows.length > 0;
           };
-          live({ run: place, removed: (r) => { body.querySelector(`tr[data-run="${CSS.escape(r.name)}"]`)?.remove(); $("empty").hidden = body.rows.length > 0; } });
+          const damaged = (r) => {
+            const row = element("tr"), old = body.querySelector(`tr[data-run="${CSS.escape(r.name)}"]`);
+            row.dataset.run = r.name; row.append(element("td", r.name), element("td", "cannot be read: " + r.problem, "note"));
+            row.cells[1].colSpan = 6;
+            if (old) old.replaceWith(row); else body.appendChild(row);
+            $("empty").hidden = true;
+          };
+          live({ run: place, damaged, removed: (r) => { body.querySelector(`tr[data-run="${CSS.escape(r.name)}"]`)?.remove(); $("empty").hidden = body.rows.length > 0; } });
           setTimeout(() => { $("empty").hidden = body.rows.length > 0; }, 1500);
         }
 

@@ -41,6 +41,12 @@ import TestSupport
         #expect(!RunActivity.isTraining(folder))
         #expect(events(watch.changes(in: catalog)) == ["run"])
 
+        // A damaged history: the run is told with the reason, once.
+        try Data("not a history\n".utf8).write(to: folder.historyURL)
+        let damaged = String(decoding: watch.changes(in: catalog), as: UTF8.self)
+        #expect(damaged.hasPrefix("event: damaged\n") && damaged.contains("history header"), "\(damaged)")
+        #expect(watch.changes(in: catalog).isEmpty)
+
         try FileManager.default.removeItem(at: run)
         #expect(events(watch.changes(in: catalog)) == ["removed"])
         #expect(watch.changes(in: catalog).isEmpty)
