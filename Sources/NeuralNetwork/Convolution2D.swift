@@ -60,6 +60,12 @@ public final class Convolution2D: Layer {
                       bias: Parameter(sharing: bias))
     }
 
+    /// This convolution on images of `height` rows, on the same (shared) weights.
+    public func replica(height: Int, of fullHeight: Int) -> any Layer {
+        Convolution2D(geometry: geometry.withInputHeight(height), activation: activation, kernel: Parameter(sharing: kernel),
+                      bias: Parameter(sharing: bias))
+    }
+
     public func forward(_ input: Matrix) -> Matrix {
         precondition(input.columns == inputShape.size, "a convolution over \(inputShape) images got \(input.columns) values")
         let batch = input.rows, pixels = batch * geometry.outputPixels

@@ -60,6 +60,14 @@ struct ConvolutionGeometry {
         self.rowWidths = rowWidths
     }
 
+    /// The same kernel, stride and padding on images of `height` rows (stride 1 only, so
+    /// each output row keeps its input rows): the first rows of the output are unchanged.
+    func withInputHeight(_ height: Int) -> ConvolutionGeometry {
+        precondition(stride == 1 && height >= 1, "only a stride-1 convolution keeps its rows on fewer of them")
+        return ConvolutionGeometry(input: ImageShape(height: height, width: input.width, channels: input.channels),
+                                   kernelSize: kernelSize, stride: stride, rowWidths: rowWidths)
+    }
+
     /// Output pixels per image.
     var outputPixels: Int { outputHeight * outputWidth }
     /// Values in one receptive field: kernel height × kernel width × input channels (fewer

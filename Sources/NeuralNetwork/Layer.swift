@@ -17,6 +17,20 @@ public protocol Layer: AnyObject {
     func replica() -> any Layer
 }
 
+/// A layer whose output rows each depend on its input rows around them alone, so it runs
+/// unchanged on images cut to their first rows: a stride-1 convolution (masked or not), a
+/// residual block or a sequence of such layers. A PixelCNN samples row after row through it.
+public protocol RowwiseLayer: Layer {
+    /// This layer on images of `height` of their `fullHeight` rows, on the same (shared)
+    /// parameters, with buffers of its own.
+    func replica(height: Int, of fullHeight: Int) -> any Layer
+}
+
+extension Convolution2D: RowwiseLayer {}
+extension MaskedConvolution2D: RowwiseLayer {}
+extension Residual: RowwiseLayer {}
+extension Sequential: RowwiseLayer {}
+
 extension Layer {
     /// `forward(input)`: a layer reads as the function it is.
     public func callAsFunction(_ input: Matrix) -> Matrix { forward(input) }

@@ -44,6 +44,10 @@ public final class MaskedConvolution2D: Layer {
 
     public func replica() -> any Layer { MaskedConvolution2D(convolution.replica() as! Convolution2D, mask: mask) }
 
+    public func replica(height: Int, of fullHeight: Int) -> any Layer {
+        MaskedConvolution2D(convolution.replica(height: height, of: fullHeight) as! Convolution2D, mask: mask)
+    }
+
     public func forward(_ input: Matrix) -> Matrix { convolution.forward(input) }
 
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix? {

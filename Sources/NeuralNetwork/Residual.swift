@@ -17,6 +17,11 @@ public final class Residual: Layer {
 
     public func replica() -> any Layer { Residual(body.replica(), width: output.columns) }
 
+    public func replica(height: Int, of fullHeight: Int) -> any Layer {
+        guard let body = body as? any RowwiseLayer else { preconditionFailure("the residual block's body does not keep its rows") }
+        return Residual(body.replica(height: height, of: fullHeight), width: output.columns / fullHeight * height)
+    }
+
     public func forward(_ input: Matrix) -> Matrix {
         precondition(input.columns == output.columns, "a residual block of width \(output.columns) got \(input.columns) values")
         let y = output.withRows(input.rows)

@@ -10,6 +10,13 @@ public final class Sequential: Layer {
 
     public func replica() -> any Layer { Sequential(layers.map { $0.replica() }) }
 
+    public func replica(height: Int, of fullHeight: Int) -> any Layer {
+        Sequential(layers.map { layer in
+            guard let layer = layer as? any RowwiseLayer else { preconditionFailure("\(type(of: layer)) does not keep its rows") }
+            return layer.replica(height: height, of: fullHeight)
+        })
+    }
+
     public func forward(_ input: Matrix) -> Matrix {
         var x = input
         for layer in layers { x = layer.forward(x) }

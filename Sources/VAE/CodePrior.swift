@@ -21,6 +21,8 @@ public final class CodePrior {
     public let grid: ImageShape
     public let codebookSize: Int
     public let parameters: [Parameter]
+    /// `network(rows:)`'s networks, by rows.
+    private var truncated: [Int: Sequential] = [:]
 
     public convenience init<G: RandomNumberGenerator>(_ settings: CodePriorSettings, grid: ImageShape, codebookSize: Int, generator: inout G) {
         let width = ImageShape(height: grid.height, width: grid.width, channels: settings.channels)
@@ -50,6 +52,19 @@ public final class CodePrior {
         self.grid = grid
         self.codebookSize = codebookSize
         parameters = network.parameters
+    }
+
+    /// The network on the first `rows` rows of the grid, on the same weights, built once:
+    /// a position's logits depend on the rows up to its own alone (every layer is a
+    /// masked or 1 × 1 convolution), so a position of row r is drawn from the first r + 1
+    /// rows, with the same logits as from the whole grid, at (r + 1) / height of the work.
+    func network(rows: Int) -> Sequential {
+        precondition(rows >= 1 && rows <= grid.height)
+        if rows == grid.height { return network }
+        if let kept = truncated[rows] { return kept }
+        let cut = network.replica(height: rows, of: grid.height) as! Sequential
+        truncated[rows] = cut
+        return cut
     }
 
     public func replica() -> CodePrior {
@@ -116,9 +131,18 @@ public final class CodePrior {
                 }
             }
             for position in 0..<positions where redraw(position) {
-                let logits = network(embedded)
+                // The rows up to the position's own, each image's first values.
+                let seen = (position / grid.width + 1) * grid.width
+                let logits: Matrix
+                if seen == positions {
+                    logits = network(embedded)
+                } else {
+                    let cut = Matrix(rows: rows, columns: seen * d)
+                    for r in 0..<rows { (cut.base + r * cut.columns).update(from: embedded.base + r * grid.size, count: cut.columns) }
+                    logits = network(rows: seen / grid.width)(cut)
+                }
                 for r in 0..<rows {
-                    let z = logits.base + (r * positions + position) * k
+                    let z = logits.base + (r * seen + position) * k
                     let code = draw(from: z, count: k, into: &probabilities, generator: &generator)
                     codes[(start + r) * positions + position] = Int32(code)
                     (embedded.base + r * grid.size + position * d).update(from: codebook.base + code * d, count: d)

@@ -114,6 +114,27 @@ import TestSupport
         }
     }
 
+    /// The network on a grid's first rows gives those rows the whole grid's logits, to the
+    /// bit: sampling a row from the rows up to it draws what the whole grid would.
+    @Test func thePriorOnTheFirstRowsGivesTheirLogits() {
+        var generator = SeededGenerator(seed: 70)
+        let grid = ImageShape(height: 4, width: 3, channels: 2)
+        let prior = CodePrior(CodePriorSettings(channels: 6, blocks: 2), grid: grid, codebookSize: 5, generator: &generator)
+        let embedded = randomMatrix(7, grid.size, seed: 71)
+        let whole = prior.network(embedded).copy()
+        for rows in 1...grid.height {
+            let width = rows * grid.width * grid.channels
+            let cut = Matrix(rows: 7, columns: width)
+            for r in 0..<7 { for i in 0..<width { cut[r, i] = embedded[r, i] } }
+            let logits = prior.network(rows: rows)(cut)
+            let perImage = rows * grid.width * 5
+            #expect(logits.columns == perImage)
+            for r in 0..<7 {
+                #expect(Array(logits.row(r)) == Array(whole.row(r).prefix(perImage)), "rows \(rows), image \(r)")
+            }
+        }
+    }
+
     @Test func samplingIsSeededAndDrawsValidCodes() {
         var generator = SeededGenerator(seed: 60)
         let prior = CodePrior(CodePriorSettings(channels: 4, blocks: 1), grid: ImageShape(height: 2, width: 3, channels: 2),
