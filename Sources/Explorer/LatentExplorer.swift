@@ -42,7 +42,7 @@ public final class LatentExplorer: @unchecked Sendable {
         case .vae(let vae), .twoStage(let vae, _):
             let codings = vae.meanCodings(of: test, batchSize: 500)
             dimensions = Self.dimensions(of: codings)
-            map = Self.map(of: codings, dimensions: dimensions, test: test)
+            map = Self.map(of: codings, test: test)
             priors = [.gaussian, .uniform, .truncated, .gmm]
             if case .twoStage(_, let second) = trained {
                 if second != nil { priors.append(.secondStage) } else { notes.append("no second stage is trained yet") }
@@ -110,18 +110,16 @@ public final class LatentExplorer: @unchecked Sendable {
         guard (1...limit).contains(count) else { throw .invalid("count must be from 1 to \(limit)") }
         var generator = SeededGenerator(seed: seed)
         let fitted: GaussianMixture? = prior == .gmm ? try mixture?.ready() : nil
-        let images = pool.with { trained -> Matrix in
-            switch trained {
-            case .vqVAE(let vq, let codePrior):
-                let codes = codePrior!.sample(count: count, codebook: vq.quantizer.codebook.value, generator: &generator)
-                return vq.decoded(codes: codes, images: count)
-            case .vae(let vae), .twoStage(let vae, _):
-                var second: VariationalAutoencoder?
-                if case .twoStage(_, let secondStage) = trained { second = secondStage }
-                let codings = Codings.random(count: count, size: layout.codingSize, prior: prior, mixture: fitted,
-                                             secondStage: second, generator: &generator)
-                return vae.decoded(codings)
+        let family = configuration.model.family
+        let drawn = pool.with { trained in
+            Result { () throws(SamplingError) in
+                try RunSampling.samples(trained, family: family, prior: prior, count: count, mixture: fitted, generator: &generator)
             }
+        }
+        let images: Matrix
+        switch drawn {
+        case .success(let matrix): images = matrix
+        case .failure(let error): throw .notReady(error.description)
         }
         return try png(images, columns: min(count, 8))
     }
@@ -172,21 +170,16 @@ public final class LatentExplorer: @unchecked Sendable {
     }
 
     static func dimensions(of codings: Matrix) -> [ExplorerLayout.Dimension] {
-        (0..<codings.columns).map { column in
-            var sum = 0.0, squares = 0.0
-            for row in 0..<codings.rows {
-                let value = Double(codings[row, column])
-                sum += value
-                squares += value * value
-            }
-            let n = Double(max(codings.rows, 1)), mean = sum / n
-            let variance = max(0, squares / n - mean * mean)
-            return .init(index: column, mean: Float(mean), spread: Float(variance.squareRoot()),
-                         active: Float(variance) > LatentUsage.activeThreshold)
+        var statistics = MeanCodingStatistics(dimensions: codings.columns)
+        statistics.add(codings)
+        let (mean, variance) = (statistics.mean, statistics.variance)
+        return (0..<codings.columns).map { column in
+            .init(index: column, mean: mean[column], spread: variance[column].squareRoot(),
+                  active: variance[column] > LatentUsage.activeThreshold)
         }
     }
 
-    static func map(of codings: Matrix, dimensions: [ExplorerLayout.Dimension], test: ImageDataset) -> ExplorerLayout.Map? {
+    static func map(of codings: Matrix, test: ImageDataset) -> ExplorerLayout.Map? {
         guard codings.rows >= 2, codings.columns >= 2 else { return nil }
         let labels = (0..<test.count).map { Float(test.label($0) ?? -1) }
         if codings.columns == 2 {

@@ -12,12 +12,25 @@ public enum RunSampling {
                                observer: RunObserver? = nil) throws -> Matrix {
         let family = configuration.model.family
         let prior = prior ?? family.defaultPrior
+        let mixture = prior == .gmm
+            ? try trained.continuousModel.map {
+                try MixturePrior.fitted(to: $0, of: folder, weights: weights, configuration, components: components,
+                                        covariance: covariance, dataFolder: dataFolder, observer: observer)
+            }
+            : nil
         var generator = SeededGenerator(seed: seed)
+        return try samples(trained, family: family, prior: prior, count: count, mixture: mixture, generator: &generator)
+    }
+
+    /// `count` images through `prior`, with `mixture` for the `gmm` prior (which it then
+    /// requires): the drawing alone, for a caller that holds its mixture itself.
+    public static func samples(_ trained: TrainedModel, family: ModelFamily, prior: Prior, count: Int,
+                               mixture: GaussianMixture?, generator: inout SeededGenerator) throws(SamplingError) -> Matrix {
         let model: VariationalAutoencoder, second: VariationalAutoencoder?
         switch trained {
         case .vqVAE(let vq, let codePrior):
-            guard prior == .codePrior else { throw SamplingError.priorDoesNotApply(prior, family) }
-            guard let codePrior else { throw SamplingError.noPriorYet(family) }
+            guard prior == .codePrior else { throw .priorDoesNotApply(prior, family) }
+            guard let codePrior else { throw .noPriorYet(family) }
             let codes = codePrior.sample(count: count, codebook: vq.quantizer.codebook.value, generator: &generator)
             return vq.decoded(codes: codes, images: count)
         case .vae(let vae):
@@ -26,16 +39,12 @@ public enum RunSampling {
             (model, second) = (vae, secondStage)
         }
         switch prior {
-        case .codePrior: throw SamplingError.priorDoesNotApply(prior, family)
-        case .secondStage where family != .twoStage: throw SamplingError.priorDoesNotApply(prior, family)
-        case .secondStage where second == nil: throw SamplingError.noPriorYet(family)
+        case .codePrior: throw .priorDoesNotApply(prior, family)
+        case .secondStage where family != .twoStage: throw .priorDoesNotApply(prior, family)
+        case .secondStage where second == nil: throw .noPriorYet(family)
         default: break
         }
-        let mixture = prior == .gmm
-            ? try MixturePrior.fitted(to: model, of: folder, weights: weights, configuration, components: components,
-                                      covariance: covariance, dataFolder: dataFolder, observer: observer)
-            : nil
-        let codings = Codings.random(count: count, size: configuration.model.codingSize, prior: prior, mixture: mixture,
+        let codings = Codings.random(count: count, size: model.configuration.codingSize, prior: prior, mixture: mixture,
                                      secondStage: second, generator: &generator)
         return model.decoded(codings)
     }

@@ -105,24 +105,52 @@ extension VariationalAutoencoder {
         let size = configuration.codingSize
         let batch = Matrix(rows: 0, columns: dataset.imageSize, rowCapacity: batchSize)
         var divergence = [Double](repeating: 0, count: size)
-        var sum = [Double](repeating: 0, count: size), sumOfSquares = [Double](repeating: 0, count: size)
+        var statistics = MeanCodingStatistics(dimensions: size)
         for start in stride(from: 0, to: dataset.count, by: batchSize) {
             let range = start..<min(start + batchSize, dataset.count)
             dataset.fill(batch, with: range)
             let (mean, logVariance) = encoder(batch)
             let perDimension = LatentLoss.perDimension(mean: mean, logVariance: logVariance)
-            for i in 0..<size {
-                divergence[i] += Double(perDimension[i]) * Double(range.count)
-                for r in 0..<range.count {
-                    let mu = Double(mean[r, i])
-                    sum[i] += mu
-                    sumOfSquares[i] += mu * mu
-                }
-            }
+            for i in 0..<size { divergence[i] += Double(perDimension[i]) * Double(range.count) }
+            statistics.add(mean)
         }
         let n = Double(max(dataset.count, 1))
-        let variance = (0..<size).map { Float(max(0, sumOfSquares[$0] / n - (sum[$0] / n) * (sum[$0] / n))) }
+        let variance = statistics.variance
         return LatentUsage(divergencePerDimension: divergence.map { Float($0 / n) }, meanVariancePerDimension: variance,
                            activeUnits: variance.filter { $0 > LatentUsage.activeThreshold }.count)
+    }
+}
+
+/// The mean and variance over images of each dimension's mean coding μ_i(x), summed in
+/// `Double` a batch at a time: what tells an active latent dimension from an idle one.
+public struct MeanCodingStatistics: Sendable {
+    private var sum: [Double]
+    private var sumOfSquares: [Double]
+    private var count = 0
+
+    public init(dimensions: Int) {
+        sum = [Double](repeating: 0, count: dimensions)
+        sumOfSquares = sum
+    }
+
+    /// Adds a batch of mean codings, one row per image.
+    public mutating func add(_ codings: Matrix) {
+        precondition(codings.columns == sum.count)
+        for i in 0..<sum.count {
+            for r in 0..<codings.rows {
+                let mu = Double(codings[r, i])
+                sum[i] += mu
+                sumOfSquares[i] += mu * mu
+            }
+        }
+        count += codings.rows
+    }
+
+    public var mean: [Float] { sum.map { Float($0 / Double(max(count, 1))) } }
+
+    /// E[μ²] − E[μ]², never below 0.
+    public var variance: [Float] {
+        let n = Double(max(count, 1))
+        return (0..<sum.count).map { Float(max(0, sumOfSquares[$0] / n - (sum[$0] / n) * (sum[$0] / n))) }
     }
 }
