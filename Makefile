@@ -64,8 +64,8 @@ icons: build icon-data
 	.build/release/vae interpolate --run $(ICON_RUN) --between 0 1 --out $(ICON_RUN)/between.png
 	.build/release/vae evaluate --run $(ICON_RUN) --subset 1000
 
-# `make study`: the assignment's questions answered by experiments (about two and a half
-# hours on two cores), with a last section on the icons; opens as study/index.html.
+# `make study`: the assignment's questions answered by experiments (about an hour and a
+# half on two cores), with a last section on the icons; opens as study/index.html.
 study: build icon-data
 	.build/release/vae study --out study --pictures $(ICONS)
 
