@@ -48,5 +48,4 @@ public final class ExplorerCache: @unchecked Sendable {
             return kept.explorer
         }
     }
-
 }

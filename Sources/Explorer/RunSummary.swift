@@ -27,15 +27,17 @@ public struct RunSummary: Codable, Equatable, Sendable {
         let configuration = try folder.readConfiguration()
         let history = try catalog.file("history.csv", of: folder).map(RunHistory.read) ?? []
         let priorHistory = try catalog.file("prior-history.csv", of: folder).map(RunHistory.read) ?? []
-        let pictures = ["samples.png", "reconstructions.png", "interpolation.png", "between.png"]
-            .filter { catalog.file($0, of: folder) != nil }
+        let pictures = pictureFiles.filter { catalog.file($0, of: folder) != nil }
         return RunSummary(name: name, configuration: configuration, history: history, priorHistory: priorHistory,
                           training: RunActivity.isTraining(folder), evaluated: catalog.file("evaluation.json", of: folder) != nil,
                           pictures: pictures, stamp: stamp)
     }
 
-    /// The files a summary reads; the files a loaded model comes from.
-    public static let summaryFiles = ["config.json", "history.csv", "prior-history.csv", "evaluation.json", "samples.png"]
+    /// The pictures a run folder may hold, which its page shows.
+    public static let pictureFiles = ["samples.png", "reconstructions.png", "interpolation.png", "between.png"]
+    /// The files a summary reads, so a picture written later changes it too; the files a
+    /// loaded model comes from.
+    public static let summaryFiles = ["config.json", "history.csv", "prior-history.csv", "evaluation.json"] + pictureFiles
     public static let modelFiles = ["config.json", "model.safetensors", "prior.safetensors"]
 
     /// The modification times and sizes of `files`, and whether a training holds the run:
